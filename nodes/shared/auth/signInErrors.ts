@@ -1,0 +1,46 @@
+/**
+ * Turns Microsoft identity platform errors (AADSTS codes) into advice an admin can act on.
+ * Messages come from the server's error_description; they never contain the secret or password.
+ */
+const ADVICE: Record<string, string> = {
+	'7000215': 'The client secret is wrong. Copy the secret VALUE (shown once when created), not the Secret ID.',
+	'7000222': 'The client secret has expired. Create a new one in Entra ID > App registrations > Certificates & secrets.',
+	'700016': 'The application was not found in this tenant. Check the Client ID and Tenant ID, and that the cloud is right.',
+	'90002': 'The tenant was not found. Check the Tenant ID, or pick the right cloud (Global, US Government, China).',
+	'900023': 'The Tenant ID is malformed. Use the Directory (tenant) ID GUID or a domain like contoso.onmicrosoft.com.',
+	'700027': 'The certificate assertion was rejected. The private key, certificate and the certificate uploaded to the app registration must match.',
+	'50126': 'Invalid username or password.',
+	'50076': 'This account requires multi-factor authentication, which the password (ROPC) grant cannot do. Use client credentials or the OAuth2 (authorization code) credential.',
+	'50079': 'This account must enrol in multi-factor authentication, which the password (ROPC) grant cannot do. Use client credentials or the OAuth2 (authorization code) credential.',
+	'53003': 'Sign-in was blocked by a Conditional Access policy. Ask your Entra admin to allow this app or location.',
+	'65001': 'Consent is missing. An admin must grant admin consent for the API permissions in Entra ID > App registrations > API permissions.',
+	'7000218': 'The app requires a client secret or certificate for this grant. Add the client secret to the credential.',
+	'50034': 'The user account does not exist in this tenant.',
+	'50053': 'The account is locked after too many failed sign-ins.',
+	'50057': 'The user account is disabled.',
+};
+
+export interface SignInFailure {
+	aadsts?: string;
+	advice?: string;
+	/** First line of the server's description, e.g. "AADSTS7000215: Invalid client secret provided." */
+	description: string;
+}
+
+export function describeSignInError(error: unknown): SignInFailure {
+	const e = error as { errorMessage?: string; message?: string; errorCode?: string };
+	const text = String(e?.errorMessage || e?.message || error || 'unknown error');
+	const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
+	// Keep the code and sentence; drop trace/correlation lines that only clutter the UI.
+	const firstLine = text.split(/\r?\n/)[0].replace(/^[a-z_]+: /, '').trim();
+	return {
+		aadsts,
+		advice: aadsts ? ADVICE[aadsts] : undefined,
+		description: firstLine || e?.errorCode || 'unknown error',
+	};
+}
+
+export function signInErrorMessage(error: unknown): string {
+	const f = describeSignInError(error);
+	return f.advice ? `Sign-in failed: ${f.advice} (${f.description})` : `Sign-in failed: ${f.description}`;
+}

@@ -1,0 +1,277 @@
+/**
+ * The one way this package talks to Graph. It owns sign-in (MSAL tokens or n8n's OAuth2), the
+ * base URL of the cloud, the mailbox path, per-mailbox concurrency, retries of throttled calls,
+ * paging and error mapping. Operations only say what they want.
+ */
+import { randomUUID } from 'crypto';
+import {
+	NodeOperationError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type INode,
+	type IPollFunctions,
+} from 'n8n-workflow';
+import { CREDENTIAL_TYPES, isAuthenticationKind, type AuthenticationKind } from '../auth/credentialTypes';
+import { CredentialConfigError, resolveEndpoints, type ResolvedEndpoints } from '../auth/clouds';
+import { getGraphToken, SignInError, type SignInData } from '../auth/graphTokens';
+import { graphApiError, networkErrorCode, outcomeUnknownError, parseGraphError } from './graphErrors';
+import { RETRY } from './limits';
+import { mailboxSlots } from './mailboxSlots';
+
+export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+export interface GraphCall {
+	method?: IHttpRequestMethods;
+	/** Path under the v1.0 base (`/users/x/messages`) or an absolute URL Graph gave us (nextLink). */
+	url: string;
+	qs?: IDataObject;
+	body?: IDataObject | Buffer;
+	headers?: Record<string, string>;
+	/** Extra `Prefer` preferences; `IdType="ImmutableId"` is always sent. */
+	prefer?: string[];
+	/** Answer body as a Buffer (attachment bytes). */
+	binary?: boolean;
+	/**
+	 * Safe to send again after the connection broke mid-request. Defaults to true for GET, PUT,
+	 * PATCH and DELETE; a POST (sendMail, create) is never repeated unless the caller says so.
+	 */
+	idempotent?: boolean;
+	/** Pre-authenticated URL (upload sessions): sent without Authorization, as Graph demands. */
+	preAuthenticated?: boolean;
+	/** The permission this call needs, named in a 403's message. */
+	permission?: string;
+	itemIndex?: number;
+}
+
+export interface GraphResponse<T> {
+	status: number;
+	headers: Record<string, string>;
+	body: T;
+}
+
+export interface GraphPage<T> {
+	value: T[];
+	nextLink?: string;
+	deltaLink?: string;
+}
+
+/** Connection failures where the request cannot have reached Graph: always safe to retry. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Graph did not act on these; 504 only for idempotent calls (the backend may have acted). */
+const RETRY_STATUSES = new Set([429, 503]);
+
+function retryAfterMs(headers: Record<string, string>): number | undefined {
+	const value = headers['retry-after'];
+	if (value === undefined) return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function backoffMs(attempt: number): number {
+	const ceiling = Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** attempt);
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+	const result: Record<string, string> = {};
+	for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
+		result[name.toLowerCase()] = Array.isArray(value) ? String(value[0]) : String(value);
+	}
+	return result;
+}
+
+export class GraphClient {
+	readonly node: INode;
+
+	constructor(
+		private readonly ctx: GraphContext,
+		readonly kind: AuthenticationKind,
+		private readonly credentials: SignInData,
+		readonly endpoints: ResolvedEndpoints,
+	) {
+		this.node = ctx.getNode();
+	}
+
+	/** The mailbox the credential names by default (client credentials), if any. */
+	get defaultMailbox(): string {
+		return String(this.credentials.defaultMailbox ?? '').trim();
+	}
+
+	/**
+	 * `/me` or `/users/{id}`: empty or "me" means the signed-in user (delegated grants only).
+	 * For app-only sign-in an empty mailbox falls back to the credential's default mailbox.
+	 */
+	mailboxPath(mailbox: string | undefined, itemIndex?: number): string {
+		let target = String(mailbox ?? '').trim();
+		if (this.kind === 'clientCredentials' && (!target || target.toLowerCase() === 'me')) {
+			target = this.defaultMailbox;
+			if (!target) {
+				throw new NodeOperationError(this.node, 'Mailbox is required: client credentials sign in as an app, not a person', {
+					description: 'Enter the mailbox (user principal name or object ID), or set a Default Mailbox on the credential.',
+					itemIndex,
+				});
+			}
+		}
+		if (!target || target.toLowerCase() === 'me') return '/me';
+		return `/users/${encodeURIComponent(target)}`;
+	}
+
+	async request<T = IDataObject>(call: GraphCall): Promise<T> {
+		return (await this.requestFull<T>(call)).body;
+	}
+
+	/** Every page of a collection, following `@odata.nextLink`; one page in memory at a time. */
+	async *pages<T = IDataObject>(call: GraphCall): AsyncGenerator<GraphPage<T>> {
+		let next: GraphCall | undefined = call;
+		while (next) {
+			const body: IDataObject = await this.request<IDataObject>(next);
+			const nextLink = body['@odata.nextLink'] as string | undefined;
+			yield { value: (body.value as T[]) ?? [], nextLink, deltaLink: body['@odata.deltaLink'] as string | undefined };
+			next = nextLink ? { ...call, url: nextLink, qs: undefined } : undefined;
+		}
+	}
+
+	async requestFull<T = IDataObject>(call: GraphCall): Promise<GraphResponse<T>> {
+		const method = call.method ?? 'GET';
+		const idempotent = call.idempotent ?? method !== 'POST';
+		const url = this.absoluteUrl(call);
+		const clientRequestId = randomUUID();
+		const slots = mailboxSlots(this.slotKey(url));
+		let waited = 0;
+		let staleSince: number | undefined;
+		for (let attempt = 0; ; attempt++) {
+			const release = await slots.acquire();
+			const startedAt = Date.now();
+			let response: GraphResponse<unknown>;
+			try {
+				response = await this.send(call, method, url, clientRequestId, staleSince);
+			} catch (error) {
+				release();
+				const code = this.failure(error, call);
+				if (!NOT_SENT.has(code) && !idempotent) throw outcomeUnknownError(this.node, `${method} ${this.describe(url)}`, code, call.itemIndex);
+				const delay = backoffMs(attempt);
+				if (attempt + 1 >= RETRY.maxAttempts || waited + delay > RETRY.maxTotalWaitMs) {
+					throw new NodeOperationError(this.node, `Could not reach Graph (${code}) after ${attempt + 1} attempts`, { itemIndex: call.itemIndex });
+				}
+				await sleep(delay);
+				waited += delay;
+				continue;
+			}
+			release();
+			const { status } = response;
+			// A token Graph refuses (revoked, expired early): one fresh token, one more try.
+			if (status === 401 && staleSince === undefined && this.kind !== 'oAuth2' && !call.preAuthenticated) {
+				staleSince = startedAt;
+				continue;
+			}
+			const retryable = RETRY_STATUSES.has(status) || (status === 504 && idempotent);
+			if (retryable) {
+				const delay = retryAfterMs(response.headers) ?? backoffMs(attempt);
+				if (attempt + 1 < RETRY.maxAttempts && waited + delay <= RETRY.maxTotalWaitMs) {
+					await sleep(delay);
+					waited += delay;
+					continue;
+				}
+			}
+			if (status >= 400) {
+				throw graphApiError(this.node, parseGraphError(status, response.headers, response.body), {
+					permission: call.permission,
+					itemIndex: call.itemIndex,
+				});
+			}
+			if (!call.binary && typeof response.body === 'string' && response.body.trim() !== '') {
+				// 2xx that is not JSON: a proxy page or a broken answer. Never hand it on as data.
+				const info = parseGraphError(status, response.headers, response.body);
+				throw new NodeOperationError(this.node, info.message, { itemIndex: call.itemIndex });
+			}
+			return response as GraphResponse<T>;
+		}
+	}
+
+	private absoluteUrl(call: GraphCall): string {
+		if (!/^https?:\/\//i.test(call.url)) return `${this.endpoints.graphBaseUrl}${call.url.startsWith('/') ? '' : '/'}${call.url}`;
+		// Only Graph's own origin ever receives the token (nextLinks come from Graph; upload URLs carry none).
+		if (!call.preAuthenticated && new URL(call.url).origin !== new URL(this.endpoints.graphUrl).origin) {
+			throw new NodeOperationError(this.node, `Refusing to send the Graph token to ${new URL(call.url).origin}: it is not the credential's Graph URL`);
+		}
+		return call.url;
+	}
+
+	/** Requests to one mailbox share its slots; the key names the sign-in, not its secret. */
+	private slotKey(url: string): string {
+		const path = new URL(url).pathname;
+		const mailbox = /\/(users\/[^/]+|me)(\/|$)/.exec(path)?.[1]?.toLowerCase() ?? 'tenant';
+		const who = this.kind === 'password' ? this.credentials.username : this.credentials.clientId;
+		return [this.endpoints.graphUrl, this.endpoints.tenantId, this.kind, who, mailbox].join('|');
+	}
+
+	private describe(url: string): string {
+		return new URL(url).pathname.replace(/^\/v1\.0/, '');
+	}
+
+	private async send(call: GraphCall, method: IHttpRequestMethods, url: string, clientRequestId: string, staleSince?: number): Promise<GraphResponse<unknown>> {
+		const isBuffer = Buffer.isBuffer(call.body);
+		const headers: Record<string, string> = { ...call.headers };
+		if (!call.preAuthenticated) {
+			headers.Prefer = ['IdType="ImmutableId"', ...(call.prefer ?? [])].join(', ');
+			headers['client-request-id'] = clientRequestId;
+		}
+		const options: IHttpRequestOptions = {
+			method,
+			url,
+			qs: call.qs,
+			body: call.body as IHttpRequestOptions['body'],
+			headers,
+			json: !isBuffer,
+			encoding: call.binary ? 'arraybuffer' : undefined,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		};
+		let raw: { statusCode: number; headers: unknown; body: unknown };
+		if (this.kind === 'oAuth2' && !call.preAuthenticated) {
+			raw = await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPES.oAuth2, options);
+		} else {
+			if (!call.preAuthenticated) headers.Authorization = `Bearer ${await getGraphToken(this.kind as 'clientCredentials' | 'password', this.credentials, staleSince)}`;
+			raw = await this.ctx.helpers.httpRequest(options);
+		}
+		let body = raw.body;
+		if (call.binary && body && !Buffer.isBuffer(body)) body = Buffer.from(body as ArrayBuffer);
+		return { status: raw.statusCode, headers: lowerCaseHeaders(raw.headers), body };
+	}
+
+	/** Classify a thrown error; sign-in problems and unknown failures end here, never retried. */
+	private failure(error: unknown, call: GraphCall): string {
+		if (error instanceof SignInError || error instanceof CredentialConfigError) {
+			throw new NodeOperationError(this.node, error.message, {
+				itemIndex: call.itemIndex,
+				description: error instanceof CredentialConfigError ? `Credential field: ${error.field}` : undefined,
+			});
+		}
+		const code = networkErrorCode(error);
+		if (code) return code;
+		// Rebuild from the message only: the original may hold request headers, token included.
+		const message = (error as Error)?.message ?? String(error);
+		throw new NodeOperationError(this.node, `Request to Graph failed: ${message}`, { itemIndex: call.itemIndex });
+	}
+}
+
+/** The Graph client for the credential the node's Authentication parameter selects. */
+export async function createGraphClient(ctx: GraphContext): Promise<GraphClient> {
+	const selected = ctx.getNode().parameters.authentication ?? 'clientCredentials';
+	if (!isAuthenticationKind(selected)) throw new NodeOperationError(ctx.getNode(), `Unknown authentication "${String(selected)}"`);
+	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPES[selected])) as SignInData;
+	try {
+		return new GraphClient(ctx, selected, credentials, resolveEndpoints(credentials));
+	} catch (error) {
+		if (error instanceof CredentialConfigError) {
+			throw new NodeOperationError(ctx.getNode(), error.message, { description: `Credential field: ${error.field}` });
+		}
+		throw error;
+	}
+}
