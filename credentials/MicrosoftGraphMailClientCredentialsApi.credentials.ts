@@ -1,0 +1,84 @@
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+import { cloudFields, clientIdField } from '../nodes/shared/auth/cloudFields';
+import { getGraphToken } from '../nodes/shared/auth/graphTokens';
+
+/** App-only sign-in (client credentials) for service mailboxes: no person signs in. */
+export class MicrosoftGraphMailClientCredentialsApi implements ICredentialType {
+	name = 'microsoftGraphMailClientCredentialsApi';
+	displayName = 'Microsoft Graph Mail (Client Credentials) API';
+	icon = 'file:icons/graphMail.svg' as const;
+	documentationUrl = 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow';
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'Application permission Mail.Send lets this app send as EVERY mailbox in the tenant (and Mail.ReadWrite read them all) unless an Exchange admin scopes it with RBAC for Applications (New-ManagementRoleAssignment -Role "Application Mail.Send" … -CustomResourceScope) or an application access policy.',
+			name: 'scopeNotice',
+			type: 'notice',
+			default: '',
+		},
+		...cloudFields,
+		clientIdField,
+		{
+			displayName: 'Authenticate With',
+			name: 'authMethod',
+			type: 'options',
+			default: 'secret',
+			options: [
+				{ name: 'Client Secret', value: 'secret' },
+				{ name: 'Certificate', value: 'certificate' },
+			],
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The secret VALUE from Certificates & secrets (shown once when created), not its Secret ID',
+			displayOptions: { show: { authMethod: ['secret'] } },
+		},
+		{
+			displayName: 'Private Key (PEM)',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 4 },
+			default: '',
+			placeholder: '-----BEGIN PRIVATE KEY-----',
+			description: 'Unencrypted PEM private key of the certificate uploaded to the app registration',
+			displayOptions: { show: { authMethod: ['certificate'] } },
+		},
+		{
+			displayName: 'Certificate (PEM)',
+			name: 'certificate',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			placeholder: '-----BEGIN CERTIFICATE-----',
+			description: 'The public certificate; its SHA-256 thumbprint is computed from it. Leave empty to enter the thumbprint instead.',
+			displayOptions: { show: { authMethod: ['certificate'] } },
+		},
+		{
+			displayName: 'Certificate SHA-256 Thumbprint',
+			name: 'thumbprintSha256',
+			type: 'string',
+			default: '',
+			description: 'Only needed when no certificate is given above (hex, as shown in Entra ID)',
+			displayOptions: { show: { authMethod: ['certificate'], certificate: [''] } },
+		},
+		{
+			displayName: 'Default Mailbox',
+			name: 'defaultMailbox',
+			type: 'string',
+			default: '',
+			placeholder: 'shared-inbox@contoso.com',
+			description: 'Mailbox used when a node leaves Mailbox empty (user principal name or object ID). The Test button reads its Inbox.',
+		},
+	];
+
+	/** Lets n8n's HTTP Request node use this credential too: a Bearer token from the shared MSAL cache. */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const token = await getGraphToken('clientCredentials', credentials);
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+	}
+}

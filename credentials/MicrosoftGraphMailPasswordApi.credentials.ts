@@ -1,0 +1,52 @@
+import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+import { cloudFields, clientIdField } from '../nodes/shared/auth/cloudFields';
+import { getGraphToken } from '../nodes/shared/auth/graphTokens';
+
+/** Username and password (ROPC), for legacy setups. Cannot do MFA; Microsoft recommends against it. */
+export class MicrosoftGraphMailPasswordApi implements ICredentialType {
+	name = 'microsoftGraphMailPasswordApi';
+	displayName = 'Microsoft Graph Mail (Username & Password) API';
+	icon = 'file:icons/graphMail.svg' as const;
+	documentationUrl = 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth-ropc';
+
+	properties: INodeProperties[] = [
+		{
+			displayName:
+				'The password grant (ROPC) fails for accounts with multi-factor authentication or Conditional Access and for personal Microsoft accounts. Prefer client credentials or the OAuth2 credential where you can.',
+			name: 'ropcNotice',
+			type: 'notice',
+			default: '',
+		},
+		...cloudFields,
+		clientIdField,
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The secret VALUE, if the app registration is confidential. Leave empty if "Allow public client flows" is on.',
+		},
+		{
+			displayName: 'Username',
+			name: 'username',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'mailbox@contoso.com',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+	];
+
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const token = await getGraphToken('password', credentials);
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+	}
+}

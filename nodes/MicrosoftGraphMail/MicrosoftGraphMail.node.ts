@@ -1,0 +1,43 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { testGraphMailCredential } from '../shared/auth/credentialTest';
+import { authenticationField, CREDENTIAL_TEST_METHOD, graphMailCredentials } from '../shared/descriptions/authentication';
+import { OPERATION_LIST } from './actions/operations';
+import { route } from './actions/router';
+
+export class MicrosoftGraphMail implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Microsoft Graph Mail',
+		name: 'microsoftGraphMail',
+		icon: 'file:graphMail.svg',
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description: 'Send and read Microsoft 365 / Exchange Online mail through Microsoft Graph',
+		defaults: { name: 'Microsoft Graph Mail' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: graphMailCredentials,
+		properties: [
+			authenticationField,
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: OPERATION_LIST.map((op) => op.option),
+				default: OPERATION_LIST[0]?.option.value ?? '',
+			},
+			...OPERATION_LIST.flatMap((op) => op.fields),
+		],
+	};
+
+	methods = {
+		credentialTest: { [CREDENTIAL_TEST_METHOD]: testGraphMailCredential },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await route.call(this);
+	}
+}

@@ -1,0 +1,25 @@
+/** What every operation of the Microsoft Graph Mail node provides. */
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { GraphClient } from '../../shared/transport/graphClient';
+
+export interface MailOperation {
+	/** The entry in the Operation list (`value` is the operation's key). */
+	option: INodePropertyOptions & { value: string; action: string };
+	/** The fields it shows; each sets displayOptions.show.operation to its own value. */
+	fields: INodeProperties[];
+	/** Handles one input item. The router owns looping, parallelism, paired items and continue-on-fail. */
+	execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]>;
+}
+
+/** Items handled at once by default; the mailbox slots cap Graph calls at 4 per mailbox anyway. */
+export const DEFAULT_PARALLEL_ITEMS = 4;
+
+/** Include in an operation's Options collection to let users lower the parallelism. */
+export const parallelItemsOption: INodeProperties = {
+	displayName: 'Parallel Items',
+	name: 'parallelItems',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 4 },
+	default: DEFAULT_PARALLEL_ITEMS,
+	description: 'How many items are handled at the same time (Graph allows 4 concurrent requests per mailbox). Output keeps the input order.',
+};

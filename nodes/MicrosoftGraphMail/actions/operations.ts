@@ -1,0 +1,7 @@
+/** Every operation of the node, by its Operation value. Adding one touches only this list. */
+import type { MailOperation } from './operation';
+
+const ALL: MailOperation[] = [];
+
+export const OPERATIONS: Record<string, MailOperation> = Object.fromEntries(ALL.map((op) => [op.option.value, op]));
+export const OPERATION_LIST = ALL;

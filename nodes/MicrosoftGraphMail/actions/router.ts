@@ -1,0 +1,58 @@
+/**
+ * Runs the chosen operation over the input items: several at a time, output in input order,
+ * paired items set, continue-on-fail honoured. Once, here, for every operation.
+ */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { createGraphClient } from '../../shared/transport/graphClient';
+import { DEFAULT_PARALLEL_ITEMS } from './operation';
+import { OPERATIONS } from './operations';
+
+function errorDetails(error: Error & { description?: string | null; httpCode?: string | null }): IDataObject {
+	return {
+		error: error.message,
+		...(error.description ? { description: error.description } : {}),
+		...(error.httpCode ? { httpCode: error.httpCode } : {}),
+	};
+}
+
+export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const key = this.getNodeParameter('operation', 0) as string;
+	const operation = OPERATIONS[key];
+	if (!operation) throw new NodeOperationError(this.getNode(), `Unknown operation "${key}"`);
+	const client = await createGraphClient(this);
+	const parallel = Math.max(1, Math.min(4, Number(this.getNodeParameter('options.parallelItems', 0, DEFAULT_PARALLEL_ITEMS)) || 1));
+
+	const results: INodeExecutionData[][] = new Array(items.length);
+	let next = 0;
+	let failure = undefined as { index: number; error: Error } | undefined;
+	const worker = async () => {
+		// After a failure (without continue-on-fail) no new item starts; those in flight finish.
+		while (next < items.length && !failure) {
+			const index = next++;
+			try {
+				const output = await operation.execute.call(this, client, index);
+				results[index] = output.map((item) => ({ ...item, pairedItem: item.pairedItem ?? { item: index } }));
+			} catch (error) {
+				if (this.continueOnFail()) {
+					results[index] = [{ json: errorDetails(error as Error), pairedItem: { item: index } }];
+				} else if (!failure || index < failure.index) {
+					failure = { index, error: error as Error };
+				}
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+
+	if (failure) {
+		const error = failure.error as NodeOperationError;
+		const done = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
+		if (done.length) {
+			const note = `Items already done before this failure (not undone): ${done.join(', ')}.`;
+			error.description = error.description ? `${error.description} ${note}` : note;
+		}
+		if (error.context && error.context.itemIndex === undefined) error.context.itemIndex = failure.index;
+		throw error;
+	}
+	return [results.flat()];
+}

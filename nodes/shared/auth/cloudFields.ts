@@ -1,0 +1,54 @@
+/** Cloud and tenant fields, the same on every credential type. */
+import type { INodeProperties } from 'n8n-workflow';
+import { CLOUDS } from './clouds';
+
+export const cloudFields: INodeProperties[] = [
+	{
+		displayName: 'Cloud',
+		name: 'cloud',
+		type: 'options',
+		default: 'global',
+		options: [
+			...Object.entries(CLOUDS).map(([value, cloud]) => ({ name: cloud.label, value })),
+			{ name: 'Custom Endpoints', value: 'custom', description: 'Type the login authority and Graph URLs yourself' },
+		],
+		description: 'The Microsoft cloud your tenant lives in. Tokens do not carry over between clouds.',
+	},
+	{
+		displayName: 'Login Authority URL',
+		name: 'authorityUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://login.microsoftonline.com',
+		description: 'HTTPS root of the identity platform, without the tenant',
+		displayOptions: { show: { cloud: ['custom'] } },
+	},
+	{
+		displayName: 'Graph URL',
+		name: 'graphUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'https://graph.microsoft.com',
+		description: 'HTTPS root of Microsoft Graph, without /v1.0',
+		displayOptions: { show: { cloud: ['custom'] } },
+	},
+	{
+		displayName: 'Tenant ID',
+		name: 'tenantId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '00000000-0000-0000-0000-000000000000',
+		description: 'Entra ID > Overview > Directory (tenant) ID, or a domain such as contoso.onmicrosoft.com',
+	},
+];
+
+export const clientIdField: INodeProperties = {
+	displayName: 'Client ID',
+	name: 'clientId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: '00000000-0000-0000-0000-000000000000',
+	description: 'App registration > Overview > Application (client) ID',
+};

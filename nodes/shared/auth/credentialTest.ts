@@ -1,0 +1,46 @@
+/**
+ * The credential Test button: really sign in, then call Graph once as the nodes will.
+ * Failures come back with the AADSTS advice or Graph's error code, never a secret.
+ */
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import { CredentialConfigError, resolveEndpoints } from './clouds';
+import { CREDENTIAL_TYPES } from './credentialTypes';
+import { getGraphToken, type SignInData } from './graphTokens';
+
+export async function testGraphMailCredential(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+	const data = (credential.data ?? {}) as SignInData & { oauthTokenData?: { access_token?: string } };
+	try {
+		const endpoints = resolveEndpoints(data);
+		let token: string | undefined;
+		let path = '/me?$select=id,userPrincipalName';
+		if (credential.type === CREDENTIAL_TYPES.oAuth2) {
+			token = data.oauthTokenData?.access_token;
+			if (!token) return { status: 'Error', message: 'Not connected yet: click "Connect my account" and sign in first.' };
+		} else {
+			const kind = credential.type === CREDENTIAL_TYPES.password ? 'password' : 'clientCredentials';
+			// A Date.now() staleness mark forces a real sign-in instead of a cached token.
+			token = await getGraphToken(kind, data, Date.now());
+			if (kind === 'clientCredentials') {
+				const mailbox = String(data.defaultMailbox ?? '').trim();
+				if (!mailbox) return { status: 'OK', message: 'Signed in (no Default Mailbox to check)' };
+				path = `/users/${encodeURIComponent(mailbox)}/mailFolders/inbox?$select=id`;
+			}
+		}
+		try {
+			await this.helpers.request({ method: 'GET', uri: `${endpoints.graphBaseUrl}${path}`, headers: { Authorization: `Bearer ${token}` }, json: true });
+		} catch (error) {
+			const status = (error as { statusCode?: number }).statusCode;
+			const body = (error as { error?: { error?: { code?: string; message?: string } } }).error?.error;
+			if (status === 403 && credential.type === CREDENTIAL_TYPES.clientCredentials) {
+				// Sign-in works; a send-only app (Mail.Send) may not read mail, which is a valid setup.
+				return { status: 'OK', message: 'Signed in; the app may not read this mailbox (Mail.Read/Mail.ReadWrite not granted): Send Mail only' };
+			}
+			const what = body?.code ? `${body.code}: ${body.message}` : (error as Error).message;
+			return { status: 'Error', message: `Signed in, but Graph refused ${path.split('?')[0]} (HTTP ${status ?? '?'}) — ${what}` };
+		}
+		return { status: 'OK', message: 'Signed in and reached the mailbox' };
+	} catch (error) {
+		const field = error instanceof CredentialConfigError ? ` (field: ${error.field})` : '';
+		return { status: 'Error', message: `${(error as Error).message}${field}` };
+	}
+}
