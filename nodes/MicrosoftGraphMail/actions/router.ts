@@ -25,10 +25,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let next = 0;
-	let failure = undefined as { index: number; error: Error } | undefined;
+	const failures: { index: number; error: Error }[] = [];
 	const worker = async () => {
 		// After a failure (without continue-on-fail) no new item starts; those in flight finish.
-		while (next < items.length && !failure) {
+		while (next < items.length && failures.length === 0) {
 			const index = next++;
 			try {
 				const output = await operation.execute.call(this, client, index);
@@ -36,14 +36,15 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			} catch (error) {
 				if (this.continueOnFail()) {
 					results[index] = [{ json: errorDetails(error as Error), pairedItem: { item: index } }];
-				} else if (!failure || index < failure.index) {
-					failure = { index, error: error as Error };
+				} else {
+					failures.push({ index, error: error as Error });
 				}
 			}
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
 
+	const failure = failures.sort((a, b) => a.index - b.index)[0];
 	if (failure) {
 		const error = failure.error as NodeOperationError;
 		const done = results.map((r, i) => (r ? i : -1)).filter((i) => i >= 0);
