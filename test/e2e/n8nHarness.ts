@@ -182,6 +182,7 @@ export class N8n {
     readonly userFolder: string,
     readonly port: number,
     readonly brokerPort: number,
+    readonly cliBrokerPort: number,
     readonly env: NodeJS.ProcessEnv,
     readonly logFile: string,
     private readonly ownsUserFolder: boolean,
@@ -191,7 +192,9 @@ export class N8n {
 
   /** Runs `n8n <args>` to completion. */
   async cli(args: string[], timeoutMs = 5 * 60_000): Promise<RunResult> {
-    return run(node24Bin(this.dir), [n8nBin(this.dir), ...args], { env: this.env, cwd: this.userFolder, timeoutMs });
+    // CLI commands get their own task-broker port so they can run beside `n8n start`.
+    const env = { ...this.env, N8N_RUNNERS_BROKER_PORT: String(this.cliBrokerPort) };
+    return run(node24Bin(this.dir), [n8nBin(this.dir), ...args], { env, cwd: this.userFolder, timeoutMs });
   }
 
   private async cliOk(args: string[]): Promise<RunResult> {
@@ -221,6 +224,14 @@ export class N8n {
     const list = Array.isArray(wf) ? wf : [wf];
     const file = this.writeTmpJson('workflows', list);
     return this.cliOk(['import:workflow', `--input=${file}`]);
+  }
+
+  /**
+   * Marks an imported workflow as published (active): `n8n start` then runs its triggers.
+   * (n8n 2.x imports every workflow inactive; `publish:workflow` is the CLI way to activate.)
+   */
+  async publishWorkflow(id: string) {
+    return this.cliOk(['publish:workflow', `--id=${id}`]);
   }
 
   /**
@@ -343,7 +354,12 @@ export class N8n {
     } catch {
       /* gone */
     }
-    const killed = await Promise.race([this.exited!.then(() => true), sleep(20_000).then(() => false)]);
+    let timer: NodeJS.Timeout | undefined;
+    const killed = await Promise.race([
+      this.exited!.then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 20_000))),
+    ]);
+    clearTimeout(timer);
     if (!killed) {
       try {
         process.kill(-p.pid!, 'SIGKILL');
@@ -371,6 +387,7 @@ export class N8n {
         `${this.url}${p}`,
         {
           method,
+          agent: false,
           headers: {
             'browser-id': BROWSER_ID,
             ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}),
@@ -472,7 +489,7 @@ export async function createN8n(opts: CreateN8nOptions = {}): Promise<N8n> {
     N8N_LISTEN_ADDRESS: '127.0.0.1',
     N8N_PROTOCOL: 'http',
     N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}`,
-    WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+    N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
     N8N_RUNNERS_BROKER_PORT: String(brokerPort),
     N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
     // Never contact n8n's servers.
@@ -496,7 +513,8 @@ export async function createN8n(opts: CreateN8nOptions = {}): Promise<N8n> {
     ...(opts.env ?? {}),
   };
   const logFile = opts.logFile ?? path.join(userFolder, 'n8n-start.log');
-  return new N8n(dir, userFolder, port, brokerPort, env, logFile, ownsUserFolder);
+  const cliBrokerPort = await freePort();
+  return new N8n(dir, userFolder, port, brokerPort, cliBrokerPort, env, logFile, ownsUserFolder);
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -530,6 +548,7 @@ export function httpsRequest(
       url,
       {
         method: o.method ?? 'GET',
+        agent: false,
         headers: { ...(o.body ? { 'content-length': String(Buffer.byteLength(o.body)) } : {}), ...(o.headers ?? {}) },
         ...(o.caPath && url.startsWith('https:') ? { ca: fs.readFileSync(o.caPath) } : {}),
       },

@@ -2,7 +2,7 @@
  * Smoke test of the e2e harness: a real n8n (pinned, installed into .cache/ by
  * scripts/n8n/install.sh if missing) imports a trivial workflow and executes it with its CLI.
  */
-import { createN8n, N8n, nodeOutput } from './n8nHarness';
+import { createN8n, N8n, nodeOutput, waitFor } from './n8nHarness';
 
 jest.setTimeout(20 * 60_000); // the first run installs n8n (about 5 minutes)
 
@@ -53,5 +53,55 @@ describe('real n8n (smoke)', () => {
     const [e] = await n8n.executions('smokeWf0000001');
     expect(e.status).toBe('success');
     expect(nodeOutput(e.data, 'Set')).toEqual([{ greeting: 'hello from n8n' }]);
+  });
+
+  it('runs a published Schedule Trigger workflow under `n8n start` and serves REST after owner setup', async () => {
+    await n8n.importWorkflow({
+      id: 'smokeWfActive01',
+      name: 'Smoke active',
+      active: false,
+      settings: {},
+      connections: { Every5s: { main: [[{ node: 'Mark', type: 'main', index: 0 }]] } },
+      nodes: [
+        {
+          id: '2d0c2f5e-8a3b-4b8e-9a0e-5f1b2c3d4e5f',
+          name: 'Every5s',
+          type: 'n8n-nodes-base.scheduleTrigger',
+          typeVersion: 1.2,
+          position: [0, 0],
+          parameters: { rule: { interval: [{ field: 'seconds', secondsInterval: 5 }] } },
+        },
+        {
+          id: '3e1d3f6a-9b4c-4c9f-8b1f-6a2c3d4e5f60',
+          name: 'Mark',
+          type: 'n8n-nodes-base.set',
+          typeVersion: 3.4,
+          position: [220, 0],
+          parameters: {
+            assignments: { assignments: [{ id: 'm1', name: 'tick', value: true, type: 'boolean' }] },
+            options: {},
+          },
+        },
+      ],
+    });
+    await n8n.publishWorkflow('smokeWfActive01');
+    await n8n.start();
+    try {
+      await n8n.login();
+      const wfs = await n8n.rest('GET', '/workflows');
+      expect(JSON.stringify(wfs)).toContain('smokeWfActive01');
+      const runs = await waitFor(
+        async () => {
+          const ex = await n8n.executions('smokeWfActive01');
+          return ex.filter((e) => e.status === 'success').length >= 1 ? ex : undefined;
+        },
+        30_000,
+        'a scheduled execution',
+      );
+      expect(runs[0].mode).toBe('trigger');
+      expect(nodeOutput(runs[0].data, 'Mark')[0]).toMatchObject({ tick: true });
+    } finally {
+      await n8n.stop();
+    }
   });
 });
