@@ -52,7 +52,8 @@ export class MicrosoftGraphMailClientCredentialsApi implements ICredentialType {
 			displayName: 'Certificate (PEM)',
 			name: 'certificate',
 			type: 'string',
-			typeOptions: { rows: 4 },
+			// Public, but hidden like a key so the editor never shows key material by mistake.
+			typeOptions: { password: true, rows: 4 },
 			default: '',
 			placeholder: '-----BEGIN CERTIFICATE-----',
 			description: 'The public certificate; its SHA-256 thumbprint is computed from it. Leave empty to enter the thumbprint instead.',

@@ -17,7 +17,7 @@ const graphRoot = `($self.cloud === 'custom' ? $self.graphUrl.replace(/\\/+$/, '
 export class MicrosoftGraphMailOAuth2Api implements ICredentialType {
 	name = 'microsoftGraphMailOAuth2Api';
 	extends = ['oAuth2Api'];
-	displayName = 'Microsoft Graph Mail (OAuth2) API';
+	displayName = 'Microsoft Graph Mail OAuth2 API';
 	icon = 'file:icons/graphMail.svg' as const;
 	documentationUrl = 'https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow';
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { testGraphMailCredential } from '../shared/auth/credentialTest';
-import { authenticationField, CREDENTIAL_TEST_METHOD, graphMailCredentials } from '../shared/descriptions/authentication';
+import { authenticationField, CREDENTIAL_TEST_METHOD } from '../shared/descriptions/authentication';
 import { OPERATION_LIST } from './actions/operations';
 import { route } from './actions/router';
 
@@ -18,7 +18,11 @@ export class MicrosoftGraphMail implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: graphMailCredentials,
+		credentials: [
+			{ name: 'microsoftGraphMailClientCredentialsApi', required: true, displayOptions: { show: { authentication: ['clientCredentials'] } }, testedBy: 'testGraphMailCredential' },
+			{ name: 'microsoftGraphMailOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } }, testedBy: 'testGraphMailCredential' },
+			{ name: 'microsoftGraphMailPasswordApi', required: true, displayOptions: { show: { authentication: ['password'] } }, testedBy: 'testGraphMailCredential' },
+		],
 		properties: [
 			authenticationField,
 			{
@@ -27,7 +31,7 @@ export class MicrosoftGraphMail implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: OPERATION_LIST.map((op) => op.option),
-				default: OPERATION_LIST[0]?.option.value ?? '',
+				default: 'send',
 			},
 			...OPERATION_LIST.flatMap((op) => op.fields),
 		],

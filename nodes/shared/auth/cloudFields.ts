@@ -1,6 +1,5 @@
 /** Cloud and tenant fields, the same on every credential type. */
 import type { INodeProperties } from 'n8n-workflow';
-import { CLOUDS } from './clouds';
 
 export const cloudFields: INodeProperties[] = [
 	{
@@ -9,7 +8,10 @@ export const cloudFields: INodeProperties[] = [
 		type: 'options',
 		default: 'global',
 		options: [
-			...Object.entries(CLOUDS).map(([value, cloud]) => ({ name: cloud.label, value })),
+			{ name: 'Global (and GCC)', value: 'global' },
+			{ name: 'US Government (GCC High)', value: 'usGov' },
+			{ name: 'US Government DoD', value: 'usGovDod' },
+			{ name: 'China (21Vianet)', value: 'china' },
 			{ name: 'Custom Endpoints', value: 'custom', description: 'Type the login authority and Graph URLs yourself' },
 		],
 		description: 'The Microsoft cloud your tenant lives in. Tokens do not carry over between clouds.',

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- runs without a node (credential authenticate); the transport turns these into NodeOperationError */
 /**
  * Microsoft's national clouds: where to sign in and where Graph lives.
  * Tokens do not carry over between clouds, so the cloud is part of every credential.
@@ -11,24 +12,20 @@ interface CloudEndpoints {
 	graphUrl: string;
 }
 
-export const CLOUDS: Record<Exclude<CloudName, 'custom'>, CloudEndpoints & { label: string }> = {
+export const CLOUDS: Record<Exclude<CloudName, 'custom'>, CloudEndpoints> = {
 	global: {
-		label: 'Global (and GCC)',
 		authorityHost: 'https://login.microsoftonline.com',
 		graphUrl: 'https://graph.microsoft.com',
 	},
 	usGov: {
-		label: 'US Government (GCC High)',
 		authorityHost: 'https://login.microsoftonline.us',
 		graphUrl: 'https://graph.microsoft.us',
 	},
 	usGovDod: {
-		label: 'US Government DoD',
 		authorityHost: 'https://login.microsoftonline.us',
 		graphUrl: 'https://dod-graph.microsoft.us',
 	},
 	china: {
-		label: 'China (21Vianet)',
 		authorityHost: 'https://login.chinacloudapi.cn',
 		graphUrl: 'https://microsoftgraph.chinacloudapi.cn',
 	},

@@ -27,6 +27,7 @@ export async function testGraphMailCredential(this: ICredentialTestFunctions, cr
 			}
 		}
 		try {
+			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions -- the only HTTP helper ICredentialTestFunctions offers
 			await this.helpers.request({ method: 'GET', uri: `${endpoints.graphBaseUrl}${path}`, headers: { Authorization: `Bearer ${token}` }, json: true });
 		} catch (error) {
 			const status = (error as { statusCode?: number }).statusCode;

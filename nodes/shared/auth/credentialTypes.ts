@@ -2,6 +2,7 @@
 export const CREDENTIAL_TYPES = {
 	clientCredentials: 'microsoftGraphMailClientCredentialsApi',
 	password: 'microsoftGraphMailPasswordApi',
+	// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets -- a credential type name, not a secret
 	oAuth2: 'microsoftGraphMailOAuth2Api',
 } as const;
 

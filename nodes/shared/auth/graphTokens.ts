@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- runs without a node (credential authenticate); the transport turns these into NodeOperationError */
 /**
  * Access tokens for the two grants this package signs in with itself (client credentials and
  * ROPC). Tokens come from @azure/msal-node and stay in its in-memory cache: one MSAL client per

@@ -1,6 +1,8 @@
-/** The Authentication choice and the credential each option needs, shared by both nodes. */
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
-import { CREDENTIAL_TYPES, type AuthenticationKind } from '../auth/credentialTypes';
+/**
+ * The Authentication choice shared by both nodes. Each node lists its credentials literally
+ * (name, authentication value, testedBy: CREDENTIAL_TEST_METHOD), where n8n's linter looks for them.
+ */
+import type { INodeProperties } from 'n8n-workflow';
 
 export const authenticationField: INodeProperties = {
 	displayName: 'Authentication',
@@ -15,13 +17,6 @@ export const authenticationField: INodeProperties = {
 };
 
 export const CREDENTIAL_TEST_METHOD = 'testGraphMailCredential';
-
-export const graphMailCredentials: INodeCredentialDescription[] = (Object.keys(CREDENTIAL_TYPES) as AuthenticationKind[]).map((kind) => ({
-	name: CREDENTIAL_TYPES[kind],
-	required: true,
-	displayOptions: { show: { authentication: [kind] } },
-	testedBy: CREDENTIAL_TEST_METHOD,
-}));
 
 export const mailboxField: INodeProperties = {
 	displayName: 'Mailbox',

@@ -272,6 +272,6 @@ export async function createGraphClient(ctx: GraphContext): Promise<GraphClient>
 		if (error instanceof CredentialConfigError) {
 			throw new NodeOperationError(ctx.getNode(), error.message, { description: `Credential field: ${error.field}` });
 		}
-		throw error;
+		throw new NodeOperationError(ctx.getNode(), error as Error);
 	}
 }
