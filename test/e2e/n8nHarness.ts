@@ -581,3 +581,26 @@ export function unflatten(text: string, dir = installDir()): any {
   const flatted = require(path.join(dir, 'n8n', 'node_modules', 'flatted'));
   return flatted.parse(text);
 }
+
+/**
+ * Plays the person at the emulator's sign-in page: posts the authorize request's parameters with
+ * username and password (what the form does) and returns the redirect back to the app (n8n's
+ * callback with `code` and `state`).
+ */
+export async function emulatorSignIn(authUrl: string, username: string, password: string, caPath: string): Promise<string> {
+  const u = new URL(authUrl);
+  const page = await httpsRequest(authUrl, { caPath });
+  if (page.status !== 200) throw new Error(`authorize page: ${page.status} ${page.body.slice(0, 500)}`);
+  const form = new URLSearchParams(u.searchParams);
+  form.set('username', username);
+  form.set('password', password);
+  const r = await httpsRequest(`${u.origin}${u.pathname}`, {
+    method: 'POST',
+    caPath,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  const location = r.headers.location;
+  if (r.status !== 302 || !location) throw new Error(`sign-in did not redirect: ${r.status} ${r.body.slice(0, 800)}`);
+  return location;
+}

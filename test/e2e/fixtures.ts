@@ -1,0 +1,272 @@
+/**
+ * Tenant, credentials and workflows shared by the end-to-end suite and the demo (scripts/demo.ts).
+ * Node parameter names live here only: when the node's parameters change, change them here.
+ */
+import * as crypto from 'crypto';
+
+export const TENANT = { id: '7f3c1d2e-4b5a-4c6d-8e9f-0a1b2c3d4e5f', domain: 'contoso.example' };
+
+/** App-only (client credentials) app: sends as / reads service mailboxes. */
+export const DAEMON_APP = {
+  clientId: '11111111-aaaa-4bbb-8ccc-000000000001',
+  displayName: 'n8n mail daemon',
+  secret: { id: 'd1a2b3c4-0000-4000-8000-00000000aaaa', value: 'daemon-secret-value~1234567890' },
+};
+/** Delegated app: ROPC and authorization code (n8n's OAuth2 sign-in). */
+export const DELEGATED_APP = {
+  clientId: '22222222-aaaa-4bbb-8ccc-000000000002',
+  displayName: 'n8n mail (delegated)',
+  secret: { id: 'e1a2b3c4-0000-4000-8000-00000000bbbb', value: 'delegated-secret-value~0987654321' },
+};
+
+export const USERS = {
+  service: { upn: 'service@contoso.example', displayName: 'Service Mailbox', password: 'Service-Passw0rd!' },
+  alice: { upn: 'alice@contoso.example', displayName: 'Alice Adams', password: 'Alice-Passw0rd!' },
+  bob: { upn: 'bob@contoso.example', displayName: 'Bob Brown', password: 'Bob-Passw0rd!' },
+  archive: { upn: 'archive@contoso.example', displayName: 'Archive', password: 'Archive-Passw0rd!' },
+};
+
+/** Sets the tenant up on an emulator (in process). */
+export function setupTenant(emu: any, opts: { redirectUri?: string } = {}) {
+  emu.setup({
+    tenants: [TENANT],
+    apps: [
+      {
+        tenantId: TENANT.id,
+        clientId: DAEMON_APP.clientId,
+        displayName: DAEMON_APP.displayName,
+        secrets: [DAEMON_APP.secret],
+        applicationPermissions: ['Mail.Send', 'Mail.ReadWrite', 'User.Read.All'],
+      },
+      {
+        tenantId: TENANT.id,
+        clientId: DELEGATED_APP.clientId,
+        displayName: DELEGATED_APP.displayName,
+        secrets: [DELEGATED_APP.secret],
+        delegatedScopes: ['User.Read', 'Mail.ReadWrite', 'Mail.Send', 'Mail.ReadWrite.Shared', 'Mail.Send.Shared'],
+        ...(opts.redirectUri ? { redirectUris: [opts.redirectUri] } : {}),
+      },
+    ],
+    users: Object.values(USERS).map((u) => ({ tenantId: TENANT.id, ...u })),
+  });
+}
+
+// ---------------- credentials (as `n8n import:credentials` takes them) ----------------
+
+export const CRED_IDS = {
+  clientCredentials: 'graphMailCC00001',
+  password: 'graphMailPW00001',
+  oAuth2: 'graphMailOA00001',
+  badSecret: 'graphMailCCbad01',
+};
+
+export function credentials(emuUrl: string) {
+  const cloud = { cloud: 'custom', authorityUrl: emuUrl, graphUrl: emuUrl, tenantId: TENANT.id };
+  return [
+    {
+      id: CRED_IDS.clientCredentials,
+      name: 'Graph Mail – client credentials (service mailbox)',
+      type: 'microsoftGraphMailClientCredentialsApi',
+      data: {
+        ...cloud,
+        clientId: DAEMON_APP.clientId,
+        authMethod: 'secret',
+        clientSecret: DAEMON_APP.secret.value,
+        defaultMailbox: USERS.service.upn,
+      },
+    },
+    {
+      id: CRED_IDS.password,
+      name: 'Graph Mail – username & password (Alice)',
+      type: 'microsoftGraphMailPasswordApi',
+      data: {
+        ...cloud,
+        clientId: DELEGATED_APP.clientId,
+        clientSecret: DELEGATED_APP.secret.value,
+        username: USERS.alice.upn,
+        password: USERS.alice.password,
+      },
+    },
+    {
+      id: CRED_IDS.oAuth2,
+      name: 'Graph Mail – OAuth2 (Bob)',
+      type: 'microsoftGraphMailOAuth2Api',
+      data: { ...cloud, clientId: DELEGATED_APP.clientId, clientSecret: DELEGATED_APP.secret.value },
+    },
+    {
+      id: CRED_IDS.badSecret,
+      name: 'Graph Mail – secret ID pasted instead of the value',
+      type: 'microsoftGraphMailClientCredentialsApi',
+      data: {
+        ...cloud,
+        clientId: DAEMON_APP.clientId,
+        authMethod: 'secret',
+        clientSecret: DAEMON_APP.secret.id,
+        defaultMailbox: USERS.service.upn,
+      },
+    },
+  ];
+}
+
+export type Auth = 'clientCredentials' | 'password' | 'oAuth2';
+const CRED_TYPE: Record<Auth, string> = {
+  clientCredentials: 'microsoftGraphMailClientCredentialsApi',
+  password: 'microsoftGraphMailPasswordApi',
+  oAuth2: 'microsoftGraphMailOAuth2Api',
+};
+export function credentialRef(auth: Auth) {
+  return { [CRED_TYPE[auth]]: { id: CRED_IDS[auth], name: credentials('x').find((c) => c.id === CRED_IDS[auth])!.name } };
+}
+
+// ---------------- workflows ----------------
+
+export const NODE_TYPE = 'CUSTOM.microsoftGraphMail';
+export const TRIGGER_TYPE = 'CUSTOM.microsoftGraphMailTrigger';
+
+let uuidSeq = 0;
+const uuid = () => crypto.randomUUID?.() ?? `00000000-0000-4000-8000-${String(++uuidSeq).padStart(12, '0')}`;
+const manualTrigger = () => ({
+  id: uuid(),
+  name: 'Start',
+  type: 'n8n-nodes-base.manualTrigger',
+  typeVersion: 1,
+  position: [0, 0],
+  parameters: {},
+});
+function chain(names: string[]) {
+  const connections: Record<string, any> = {};
+  for (let i = 0; i < names.length - 1; i++) connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
+  return connections;
+}
+
+/** Node parameters: Send Mail. */
+export function sendParams(o: {
+  auth: Auth;
+  mailbox?: string;
+  to: string;
+  subject: string;
+  body: string;
+  attachmentProperty?: string;
+}) {
+  return {
+    authentication: o.auth,
+    operation: 'send',
+    ...(o.mailbox ? { mailbox: o.mailbox } : {}),
+    toRecipients: o.to,
+    subject: o.subject,
+    bodyContent: o.body,
+    ...(o.attachmentProperty ? { additionalFields: { attachments: o.attachmentProperty } } : {}),
+  };
+}
+
+/** Node parameters: Get Many messages with an OData filter. */
+export function getManyParams(o: { auth: Auth; mailbox?: string; folder?: string; filter: string }) {
+  return {
+    authentication: o.auth,
+    operation: 'getMany',
+    ...(o.mailbox ? { mailbox: o.mailbox } : {}),
+    returnAll: true,
+    filters: { folder: o.folder ?? 'inbox', filter: o.filter },
+    options: {},
+  };
+}
+
+/** Node parameters: the New Mail trigger. pollSeconds: every N seconds (12 cron times a minute for 5). */
+export function triggerParams(o: { auth: Auth; mailbox?: string; pollSeconds?: number }) {
+  const every = o.pollSeconds ?? 5;
+  const item = [];
+  for (let s = 0; s < 60; s += every) item.push({ mode: 'custom', cronExpression: `${s} * * * * *` });
+  return {
+    pollTimes: { item },
+    authentication: o.auth,
+    event: 'newMail',
+    ...(o.mailbox ? { mailbox: o.mailbox } : {}),
+  };
+}
+
+/** Manual Trigger → Read file (the attachment) → Send Mail. */
+export function sendMailWorkflow(id: string, auth: Auth, o: { to: string; subject: string; body: string; attachmentPath?: string; mailbox?: string }) {
+  const nodes: any[] = [manualTrigger()];
+  const names = ['Start'];
+  if (o.attachmentPath) {
+    nodes.push({
+      id: uuid(),
+      name: 'Read Attachment',
+      type: 'n8n-nodes-base.readWriteFile',
+      typeVersion: 1,
+      position: [220, 0],
+      parameters: { fileSelector: o.attachmentPath, options: { dataPropertyName: 'data' } },
+    });
+    names.push('Read Attachment');
+  }
+  nodes.push({
+    id: uuid(),
+    name: 'Send Mail',
+    type: NODE_TYPE,
+    typeVersion: 1,
+    position: [440, 0],
+    parameters: sendParams({ auth, to: o.to, subject: o.subject, body: o.body, mailbox: o.mailbox, attachmentProperty: o.attachmentPath ? 'data' : undefined }),
+    credentials: credentialRef(auth),
+  });
+  names.push('Send Mail');
+  return { id, name: `Send Mail (${auth})`, active: false, settings: {}, nodes, connections: chain(names) };
+}
+
+export function getMessagesWorkflow(id: string, auth: Auth, o: { filter: string; mailbox?: string; folder?: string }) {
+  return {
+    id,
+    name: `Get Messages with a filter (${auth})`,
+    active: false,
+    settings: {},
+    nodes: [
+      manualTrigger(),
+      {
+        id: uuid(),
+        name: 'Get Messages',
+        type: NODE_TYPE,
+        typeVersion: 1,
+        position: [220, 0],
+        parameters: getManyParams({ auth, ...o }),
+        credentials: credentialRef(auth),
+      },
+    ],
+    connections: chain(['Start', 'Get Messages']),
+  };
+}
+
+/** New Mail trigger (watching `watch`) → Send Mail forwarding each mail to `forwardTo`. */
+export function forwardWorkflow(id: string, o: { watch: string; forwardTo: string; pollSeconds?: number }) {
+  return {
+    id,
+    name: 'New Mail → forward',
+    active: false,
+    settings: {},
+    nodes: [
+      {
+        id: uuid(),
+        name: 'New Mail',
+        type: TRIGGER_TYPE,
+        typeVersion: 1,
+        position: [0, 0],
+        parameters: triggerParams({ auth: 'clientCredentials', mailbox: o.watch, pollSeconds: o.pollSeconds }),
+        credentials: credentialRef('clientCredentials'),
+      },
+      {
+        id: uuid(),
+        name: 'Forward',
+        type: NODE_TYPE,
+        typeVersion: 1,
+        position: [220, 0],
+        parameters: sendParams({
+          auth: 'clientCredentials',
+          mailbox: o.watch,
+          to: o.forwardTo,
+          subject: '=FW: {{ $json.subject }}',
+          body: '=Forwarded by n8n. Original from {{ $json.from?.emailAddress?.address ?? $json.from }}:\n\n{{ $json.bodyPreview ?? $json.body?.content ?? "" }}',
+        }),
+        credentials: credentialRef('clientCredentials'),
+      },
+    ],
+    connections: chain(['New Mail', 'Forward']),
+  };
+}
