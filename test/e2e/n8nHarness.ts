@@ -258,6 +258,13 @@ export class N8n {
 
   // ---------- the SQLite database (read with Node 24 + n8n's own sqlite3) ----------
 
+  /** The folder workflows may read files from (Read/Write Files from Disk). */
+  get filesDir(): string {
+    const d = path.join(this.userFolder, 'files');
+    fs.mkdirSync(d, { recursive: true });
+    return d;
+  }
+
   get dbPath(): string {
     return path.join(this.userFolder, '.n8n', 'database.sqlite');
   }
@@ -508,6 +515,8 @@ export async function createN8n(opts: CreateN8nOptions = {}): Promise<N8n> {
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
     DB_SQLITE_POOL_SIZE: '2',
     N8N_LOG_OUTPUT: 'console',
+    // Read/Write Files from Disk may only touch this folder (see N8n.filesDir).
+    N8N_RESTRICT_FILE_ACCESS_TO: path.join(userFolder, 'files'),
     ...(opts.customExtensionsDir ? { N8N_CUSTOM_EXTENSIONS: opts.customExtensionsDir } : {}),
     ...(opts.extraCaCertPath ? { NODE_EXTRA_CA_CERTS: opts.extraCaCertPath } : {}),
     ...(opts.env ?? {}),

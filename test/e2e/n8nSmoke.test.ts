@@ -2,6 +2,9 @@
  * Smoke test of the e2e harness: a real n8n (pinned, installed into .cache/ by
  * scripts/n8n/install.sh if missing) imports a trivial workflow and executes it with its CLI.
  */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { createN8n, N8n, nodeOutput, waitFor } from './n8nHarness';
 
 jest.setTimeout(20 * 60_000); // the first run installs n8n (about 5 minutes)
@@ -53,6 +56,33 @@ describe('real n8n (smoke)', () => {
     const [e] = await n8n.executions('smokeWf0000001');
     expect(e.status).toBe('success');
     expect(nodeOutput(e.data, 'Set')).toEqual([{ greeting: 'hello from n8n' }]);
+  });
+
+  it('reads a file from disk as binary data (how the e2e tests attach files)', async () => {
+    const file = path.join(n8n.filesDir, 'blob.bin');
+    fs.writeFileSync(file, crypto.randomBytes(1024 * 1024));
+    await n8n.importWorkflow({
+      id: 'smokeWfFile0001',
+      name: 'Smoke file',
+      active: false,
+      settings: {},
+      connections: { Start: { main: [[{ node: 'Read', type: 'main', index: 0 }]] } },
+      nodes: [
+        { id: 'a0f5532f-36ba-4bef-86c7-30d607400b15', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+        {
+          id: 'b0f5532f-36ba-4bef-86c7-30d607400b15',
+          name: 'Read',
+          type: 'n8n-nodes-base.readWriteFile',
+          typeVersion: 1,
+          position: [220, 0],
+          parameters: { fileSelector: file, options: {} },
+        },
+      ],
+    });
+    const run = await n8n.execute('smokeWfFile0001');
+    const item = run.data.resultData.runData.Read[0].data.main[0][0];
+    expect(item.binary.data.fileName).toBe('blob.bin');
+    expect(item.binary.data.fileSize).toMatch(/1(\.0)? MB|1.05 MB|1024 kB/);
   });
 
   it('runs a published Schedule Trigger workflow under `n8n start` and serves REST after owner setup', async () => {
