@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { testGraphMailCredential } from '../shared/auth/credentialTest';
 import { authenticationField, CREDENTIAL_TEST_METHOD } from '../shared/descriptions/authentication';
+import { searchFolders } from '../shared/methods/folderSearch';
 import { OPERATION_LIST } from './actions/operations';
 import { route } from './actions/router';
 
@@ -39,6 +40,7 @@ export class MicrosoftGraphMail implements INodeType {
 
 	methods = {
 		credentialTest: { [CREDENTIAL_TEST_METHOD]: testGraphMailCredential },
+		listSearch: { searchFolders },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,7 +1,10 @@
 /** Every operation of the node, by its Operation value. Adding one touches only this list. */
 import type { MailOperation } from './operation';
+import { readOperations } from './message/read';
 
-const ALL: MailOperation[] = [];
+const ALL: MailOperation[] = [
+	...readOperations,
+];
 
 export const OPERATIONS: Record<string, MailOperation> = Object.fromEntries(ALL.map((op) => [op.option.value, op]));
 export const OPERATION_LIST = ALL;

@@ -1,0 +1,69 @@
+/** Get Message: one message by its id, in the same output shapes as Get Messages. */
+import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { mailboxField } from '../../../shared/descriptions/authentication';
+import type { GraphClient } from '../../../shared/transport/graphClient';
+import type { MailOperation } from '../operation';
+import { messageToItem, outputFields, outputSettings, preferFor, readOptions, selectFor } from './read/output';
+
+const OPERATION = 'get';
+const show = { operation: [OPERATION] };
+
+const fields: INodeProperties[] = [
+	{ ...mailboxField, displayOptions: { show } },
+	{
+		displayName: 'Message ID',
+		name: 'messageId',
+		type: 'string',
+		required: true,
+		displayOptions: { show },
+		default: '',
+		placeholder: 'AAMkAGI2TG93AAA=',
+		description: 'The ID of the message, e.g. the ID output by Get Messages or the trigger',
+	},
+	...outputFields(OPERATION),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		displayOptions: { show },
+		default: {},
+		options: readOptions,
+	},
+];
+
+/** Graph's answers for an id that names no message in this mailbox. */
+const NOT_FOUND = new Set(['ErrorItemNotFound', 'ErrorInvalidIdMalformed', 'ErrorInvalidId', 'ResourceNotFound']);
+
+export const getOperation: MailOperation = {
+	option: { name: 'Get Message', value: OPERATION, action: 'Get a message', description: 'Get one message by its ID' },
+	fields,
+	async execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]> {
+		const mailboxPath = client.mailboxPath(this.getNodeParameter('mailbox', itemIndex, '') as string, itemIndex);
+		const messageId = String(this.getNodeParameter('messageId', itemIndex, '') ?? '').trim();
+		if (!messageId) throw new NodeOperationError(this.getNode(), 'Message ID: enter the ID of the message', { itemIndex });
+		const settings = outputSettings(this, itemIndex);
+		const select = selectFor(settings);
+		let message: IDataObject;
+		try {
+			message = await client.request<IDataObject>({
+				url: `${mailboxPath}/messages/${encodeURIComponent(messageId)}`,
+				qs: select ? { $select: select } : undefined,
+				prefer: preferFor(settings),
+				permission: 'Mail.Read',
+				itemIndex,
+			});
+		} catch (error) {
+			const code = error instanceof NodeApiError ? String(error.errorResponse?.code ?? '') : '';
+			// An unknown mailbox also answers 404: only message-shaped codes are "no such message".
+			if (NOT_FOUND.has(code) && !/mailbox|user/i.test(error.message)) {
+				throw new NodeOperationError(this.getNode(), `Message ID: no message "${messageId}" in mailbox ${mailboxPath.replace(/^\/users\//, '')}`, {
+					description: `Graph answered ${error.message}. The ID may be from another mailbox, or the message was deleted. IDs from this node are immutable IDs and survive moves between folders.`,
+					itemIndex,
+				});
+			}
+			throw error;
+		}
+		return [await messageToItem(this, client, mailboxPath, message, settings, itemIndex)];
+	},
+};

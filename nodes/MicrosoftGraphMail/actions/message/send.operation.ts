@@ -1,0 +1,107 @@
+/**
+ * Send Mail: validate the whole item first (nothing is sent for a bad item), then one sendMail
+ * (attachments up to 3 MB in all) or draft + upload sessions + send (files up to 150 MB each).
+ */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { GraphClient } from '../../../shared/transport/graphClient';
+import type { MailOperation } from '../operation';
+import { InputError, parseAddressList, type MailAddress } from './send/addresses';
+import { resolveAttachments } from './send/attachments';
+import { planDelivery, sendInline, sendViaDraft, type Permissions } from './send/delivery';
+import { SEND_OPERATION, sendFields } from './send/description';
+import { buildMessage, FieldError, splitList, type InternetHeader, type MailInput } from './send/messageBuilder';
+
+/** The permission a 403 names, for the sign-in kind and whose mailbox it is. */
+function permissionsFor(client: GraphClient, mailboxUrl: string): Permissions {
+	if (client.kind === 'clientCredentials') return { send: 'Mail.Send (application)', readWrite: 'Mail.ReadWrite (application)' };
+	if (mailboxUrl === '/me') return { send: 'Mail.Send (delegated)', readWrite: 'Mail.ReadWrite (delegated)' };
+	return { send: 'Mail.Send.Shared (delegated)', readWrite: 'Mail.ReadWrite.Shared (delegated)' };
+}
+
+function addresses(field: string, value: unknown): MailAddress[] {
+	try {
+		return parseAddressList(value);
+	} catch (error) {
+		if (error instanceof InputError) throw new FieldError(field, error.message);
+		throw error;
+	}
+}
+
+/** The fixedCollection's rows ({ header: [{name, value}] }), or an array given by expression. */
+function headerRows(value: unknown): InternetHeader[] {
+	const rows = Array.isArray(value) ? value : Object.values((value ?? {}) as IDataObject).flat();
+	return (rows as IDataObject[]).filter((r) => r && String(r.name ?? '').trim() !== '').map((r) => ({ name: String(r.name).trim(), value: String(r.value ?? '') }));
+}
+
+function readInput(ctx: IExecuteFunctions, i: number): MailInput & { saveToSentItems: boolean; options: IDataObject } {
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	const from = addresses('From', options.from);
+	if (from.length > 1) throw new FieldError('From', 'Give one address');
+	return {
+		to: addresses('To', ctx.getNodeParameter('toRecipients', i, '')),
+		cc: addresses('CC', ctx.getNodeParameter('ccRecipients', i, '')),
+		bcc: addresses('BCC', ctx.getNodeParameter('bccRecipients', i, '')),
+		subject: String(ctx.getNodeParameter('subject', i, '') ?? ''),
+		bodyContentType: ctx.getNodeParameter('bodyContentType', i, 'html') as MailInput['bodyContentType'],
+		bodyContent: String(ctx.getNodeParameter('bodyContent', i, '') ?? ''),
+		replyTo: addresses('Reply To', options.replyTo),
+		importance: (options.importance ?? 'normal') as MailInput['importance'],
+		isReadReceiptRequested: options.isReadReceiptRequested === true,
+		categories: splitList(options.categories),
+		internetHeaders: headerRows(options.internetHeaders),
+		from: from[0],
+		saveToSentItems: options.saveToSentItems !== false,
+		options,
+	};
+}
+
+async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]> {
+	const mailbox = String(this.getNodeParameter('mailbox', itemIndex, '') ?? '');
+	const mailboxUrl = client.mailboxPath(mailbox, itemIndex);
+	let prepared;
+	try {
+		const input = readInput(this, itemIndex);
+		const message = buildMessage(input);
+		const sources = await resolveAttachments(this, itemIndex, input.options.attachments, input.options.inlineImages);
+		if (sources.some((s) => s.contentId) && input.bodyContentType !== 'html') {
+			throw new FieldError('Inline Images', 'Inline images need an HTML body (Body Content Type: HTML) that refers to them as cid:…');
+		}
+		prepared = { input, message, sources, plan: planDelivery(message, sources) };
+	} catch (error) {
+		if (!(error instanceof FieldError)) throw error;
+		throw new NodeOperationError(this.getNode(), `${error.field}: ${error.message} [item ${itemIndex}]`, {
+			itemIndex,
+			description: 'Nothing was sent for this item.',
+		});
+	}
+	const { input, message, sources, plan } = prepared;
+	const permissions = permissionsFor(client, mailboxUrl);
+	const common = { saveToSentItems: input.saveToSentItems, itemIndex, permissions };
+
+	const json: IDataObject = {
+		mailbox: mailboxUrl === '/me' ? 'me' : decodeURIComponent(mailboxUrl.replace(/^\/users\//, '')),
+		toRecipients: input.to.map((a) => a.address),
+		ccRecipients: input.cc.map((a) => a.address),
+		bccRecipients: input.bcc.map((a) => a.address),
+		subject: input.subject,
+		...(input.from ? { from: input.from.address } : {}),
+		attachments: sources.map((s) => ({ name: s.name, size: s.size, contentType: s.contentType, ...(s.contentId ? { contentId: s.contentId } : {}) })),
+		path: plan.path,
+		saveToSentItems: input.saveToSentItems,
+	};
+	if (plan.path === 'inline') {
+		await sendInline(this, client, mailboxUrl, message, plan, common);
+	} else {
+		const result = await sendViaDraft(this, client, mailboxUrl, message, plan, common);
+		json.messageId = result.messageId;
+		if (result.internetMessageId) json.internetMessageId = result.internetMessageId;
+		if (result.checked) json.sendConfirmedAfterRetry = true;
+	}
+	return [{ json }];
+}
+
+export const sendMail: MailOperation = {
+	option: { name: 'Send Mail', value: SEND_OPERATION, action: 'Send a mail', description: 'Send a mail, with attachments up to 150 MB' },
+	fields: sendFields,
+	execute,
+};

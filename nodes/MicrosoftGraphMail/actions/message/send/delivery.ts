@@ -1,0 +1,238 @@
+/**
+ * The two ways a mail leaves: one sendMail with everything inline (attachments up to 3 MB in all),
+ * or a draft that larger attachments are added to before it is sent. Only the draft path can tell,
+ * after a broken connection, whether the mail went out: its send is checked and never doubled.
+ */
+import { NodeApiError, NodeOperationError, sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { GraphClient } from '../../../../shared/transport/graphClient';
+import { MAX_INLINE_ATTACHMENT_BYTES, MAX_REQUEST_BYTES } from '../../../../shared/transport/limits';
+import { readWhole, type AttachmentSource } from './attachments';
+import { FieldError } from './messageBuilder';
+import { uploadAttachment } from './uploadSession';
+
+export type DeliveryPath = 'inline' | 'draft';
+
+export interface DeliveryPlan {
+	path: DeliveryPath;
+	/** Sent as base64 in the one request (sendMail or draft creation). */
+	withMessage: AttachmentSource[];
+	/** Draft path: added one by one with POST …/attachments (each under 3 MB). */
+	posted: AttachmentSource[];
+	/** Draft path: uploaded through an upload session (3 MB and more). */
+	uploaded: AttachmentSource[];
+}
+
+export interface Permissions {
+	send: string;
+	readWrite: string;
+}
+
+/** Room for the JSON around one attachment's base64 (type, name, content type, content ID). */
+const ATTACHMENT_OVERHEAD = 512;
+const base64Bytes = (size: number) => Math.ceil(size / 3) * 4;
+
+/** Which attachments go where; throws if even the bare message is too big for one request. */
+export function planDelivery(message: IDataObject, sources: AttachmentSource[]): DeliveryPlan {
+	const messageBytes = Buffer.byteLength(JSON.stringify(message)) + 1024;
+	if (messageBytes > MAX_REQUEST_BYTES) {
+		throw new FieldError('Body Content', `The message is ${(messageBytes / 1024 / 1024).toFixed(1)} MB without attachments: Graph accepts requests up to 4 MB`);
+	}
+	const jsonBytes = (a: AttachmentSource) => base64Bytes(a.size) + ATTACHMENT_OVERHEAD + Buffer.byteLength(a.name) * 2;
+	const total = sources.reduce((sum, a) => sum + a.size, 0);
+	const totalJson = messageBytes + sources.reduce((sum, a) => sum + jsonBytes(a), 0);
+	if (total <= MAX_INLINE_ATTACHMENT_BYTES && totalJson <= MAX_REQUEST_BYTES) return { path: 'inline', withMessage: sources, posted: [], uploaded: [] };
+
+	const plan: DeliveryPlan = { path: 'draft', withMessage: [], posted: [], uploaded: [] };
+	let packed = 0;
+	let packedJson = messageBytes;
+	for (const a of [...sources].sort((x, y) => x.size - y.size)) {
+		if (a.size >= MAX_INLINE_ATTACHMENT_BYTES) plan.uploaded.push(a);
+		else if (packed + a.size <= MAX_INLINE_ATTACHMENT_BYTES && packedJson + jsonBytes(a) <= MAX_REQUEST_BYTES) {
+			plan.withMessage.push(a);
+			packed += a.size;
+			packedJson += jsonBytes(a);
+		} else plan.posted.push(a);
+	}
+	// Keep the user's order within each group (sorting was only for packing).
+	for (const group of [plan.withMessage, plan.posted, plan.uploaded]) group.sort((x, y) => sources.indexOf(x) - sources.indexOf(y));
+	return plan;
+}
+
+async function attachmentJson(ctx: IExecuteFunctions, a: AttachmentSource): Promise<IDataObject> {
+	const json: IDataObject = {
+		'@odata.type': '#microsoft.graph.fileAttachment',
+		name: a.name,
+		contentType: a.contentType,
+		contentBytes: (await readWhole(ctx, a)).toString('base64'),
+	};
+	if (a.contentId) Object.assign(json, { isInline: true, contentId: a.contentId });
+	return json;
+}
+
+/** A failure that says nothing about whether Graph acted: the connection broke, or a gateway gave up. */
+function isAmbiguous(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return true;
+	return ['500', '502', '504'].includes(String(error.httpCode));
+}
+
+function addNote(error: Error & { description?: string | null }, note: string): Error {
+	error.description = error.description ? `${error.description} ${note}` : note;
+	return error;
+}
+
+/** Path A: one POST /sendMail. Its outcome cannot be checked after a broken connection. */
+export async function sendInline(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	mailboxUrl: string,
+	message: IDataObject,
+	plan: DeliveryPlan,
+	options: { saveToSentItems: boolean; itemIndex: number; permissions: Permissions },
+): Promise<void> {
+	const attachments: IDataObject[] = [];
+	for (const a of plan.withMessage) attachments.push(await attachmentJson(ctx, a));
+	await client.request({
+		method: 'POST',
+		url: `${mailboxUrl}/sendMail`,
+		body: { message: attachments.length ? { ...message, attachments } : message, saveToSentItems: options.saveToSentItems },
+		permission: options.permissions.send,
+		itemIndex: options.itemIndex,
+	});
+}
+
+/** Waits before asking whether an ambiguous send went out: Exchange moves a sent draft asynchronously. */
+const SETTLE_MS = [1000, 3000];
+const MAX_SEND_ATTEMPTS = 3;
+
+type DraftState = 'draft' | 'sent';
+
+async function draftState(client: GraphClient, messageUrl: string, draftsFolderId: string | undefined, itemIndex: number): Promise<DraftState> {
+	try {
+		const m = await client.request<{ isDraft?: boolean; parentFolderId?: string }>({
+			url: messageUrl,
+			qs: { $select: 'isDraft,parentFolderId' },
+			itemIndex,
+		});
+		if (m.isDraft === false) return 'sent';
+		if (draftsFolderId && m.parentFolderId && m.parentFolderId !== draftsFolderId) return 'sent';
+		return 'draft';
+	} catch (error) {
+		// Deleted after submission (Save to Sent Items off) or moved out of reach: it was sent.
+		if (error instanceof NodeApiError && String(error.httpCode) === '404') return 'sent';
+		throw error;
+	}
+}
+
+/**
+ * POST …/send, at most once per confirmed-unsent state: after an ambiguous failure the draft is
+ * looked at; still a draft in Drafts → send again; sent, moved or gone → it went out.
+ */
+async function sendDraft(client: GraphClient, messageUrl: string, draftsFolderId: string | undefined, options: { itemIndex: number; permission: string }): Promise<{ checked: boolean }> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await client.request({ method: 'POST', url: `${messageUrl}/send`, permission: options.permission, itemIndex: options.itemIndex });
+			return { checked: attempt > 1 };
+		} catch (error) {
+			if (!isAmbiguous(error)) throw error;
+			let state: DraftState = 'draft';
+			for (const wait of SETTLE_MS) {
+				await sleep(wait);
+				try {
+					state = await draftState(client, messageUrl, draftsFolderId, options.itemIndex);
+				} catch (checkError) {
+					// Still unknown: say so, and never let the caller delete what may have been sent.
+					throw new NodeOperationError(client.node, `${(error as Error).message}; checking the draft afterwards failed too (${(checkError as Error).message})`, {
+						description: `Whether the mail went out is unknown. Look in Sent Items and Drafts (draft id ${decodeURIComponent(messageUrl.split('/').pop() ?? '')}) before running this item again.`,
+						itemIndex: options.itemIndex,
+					});
+				}
+				if (state === 'sent') return { checked: true };
+			}
+			if (attempt >= MAX_SEND_ATTEMPTS) {
+				throw addNote(error as Error, `The draft is still unsent after ${attempt} attempts; it stays in Drafts (id ${decodeURIComponent(messageUrl.split('/').pop() ?? '')}) so you can send it by hand.`);
+			}
+		}
+	}
+}
+
+async function postAttachment(ctx: IExecuteFunctions, client: GraphClient, messageUrl: string, a: AttachmentSource, options: { itemIndex: number; permission: string }) {
+	const body = await attachmentJson(ctx, a);
+	const call = { method: 'POST' as const, url: `${messageUrl}/attachments`, body, permission: options.permission, itemIndex: options.itemIndex };
+	try {
+		await client.request(call);
+	} catch (error) {
+		if (!isAmbiguous(error)) throw error;
+		// Adding to a draft is checkable: only add again if it is not there.
+		const existing = await client.request<{ value?: { name?: string; size?: number }[] }>({
+			url: `${messageUrl}/attachments`,
+			qs: { $select: 'name,size' },
+			itemIndex: options.itemIndex,
+		});
+		if (!(existing.value ?? []).some((x) => x.name === a.name)) await client.request(call);
+	}
+}
+
+export interface DraftResult {
+	messageId: string;
+	internetMessageId?: string;
+	/** The send's outcome had to be checked after a broken connection. */
+	checked: boolean;
+}
+
+/** Path B: draft, attachments (upload sessions for large files), then send the draft. */
+export async function sendViaDraft(
+	ctx: IExecuteFunctions,
+	client: GraphClient,
+	mailboxUrl: string,
+	message: IDataObject,
+	plan: DeliveryPlan,
+	options: { saveToSentItems: boolean; itemIndex: number; permissions: Permissions },
+): Promise<DraftResult> {
+	const { itemIndex, permissions } = options;
+	const draftBody: IDataObject = { ...message };
+	if (plan.withMessage.length) {
+		const attachments: IDataObject[] = [];
+		for (const a of plan.withMessage) attachments.push(await attachmentJson(ctx, a));
+		draftBody.attachments = attachments;
+	}
+	// PR_DELETE_AFTER_SUBMIT: the draft-and-send way of "don't save to Sent Items".
+	if (!options.saveToSentItems) draftBody.singleValueExtendedProperties = [{ id: 'Boolean 0x0E01', value: 'true' }];
+
+	let draft: { id?: string; parentFolderId?: string; internetMessageId?: string };
+	try {
+		draft = await client.request({ method: 'POST', url: `${mailboxUrl}/messages`, body: draftBody, permission: permissions.readWrite, itemIndex });
+	} catch (error) {
+		if (!isAmbiguous(error)) throw error;
+		throw new NodeOperationError(client.node, `Creating the draft broke off before Graph answered: nothing was sent [item ${itemIndex}]`, {
+			description: `${(error as Error).message}. Not repeated automatically. A draft may have been created in Drafts: it is an orphan (harmless, never sent; delete it). Run the item again to send the mail.`,
+			itemIndex,
+		});
+	}
+	if (!draft.id) throw new NodeOperationError(client.node, 'Graph created the draft but returned no id', { itemIndex });
+	const messageUrl = `${mailboxUrl}/messages/${encodeURIComponent(draft.id)}`;
+
+	// Until the send, a failure means nothing went out: remove the draft so it is not sent by mistake later.
+	const discardDraft = async (error: Error): Promise<never> => {
+		try {
+			await client.request({ method: 'DELETE', url: messageUrl, itemIndex });
+		} catch {
+			throw addNote(error, `Nothing was sent; the unfinished draft (id ${draft.id}) is left in Drafts: delete it.`);
+		}
+		throw addNote(error, 'Nothing was sent; the unfinished draft was deleted.');
+	};
+	try {
+		for (const a of plan.posted) await postAttachment(ctx, client, messageUrl, a, { itemIndex, permission: permissions.readWrite });
+		for (const a of plan.uploaded) await uploadAttachment(ctx, client, messageUrl, a, { itemIndex, permission: permissions.readWrite });
+	} catch (error) {
+		return await discardDraft(error as Error);
+	}
+
+	let checked: boolean;
+	try {
+		({ checked } = await sendDraft(client, messageUrl, draft.parentFolderId, { itemIndex, permission: permissions.send }));
+	} catch (error) {
+		if (isAmbiguous(error)) throw error; // fate unknown even after checking: keep the draft
+		return await discardDraft(error as Error);
+	}
+	return { messageId: draft.id, internetMessageId: draft.internetMessageId, checked };
+}

@@ -1,0 +1,130 @@
+/** The fields of Send Mail, shown only for that operation. */
+import type { INodeProperties } from 'n8n-workflow';
+import { mailboxField } from '../../../../shared/descriptions/authentication';
+import { parallelItemsOption } from '../../operation';
+
+export const SEND_OPERATION = 'send';
+
+const displayOptions = { show: { operation: [SEND_OPERATION] } };
+
+const addressHint = 'Comma or semicolon separated, e.g. <code>ann@contoso.com; "Doe, Bob" &lt;bob@fabrikam.com&gt;</code>, or an array from an expression';
+
+export const sendFields: INodeProperties[] = [
+	{
+		...mailboxField,
+		displayOptions,
+		description:
+			"Mailbox to send from: user principal name or object ID. Client credentials: empty means the credential's Default Mailbox (the app needs Mail.Send). OAuth2 / password: empty or <code>me</code> is you; a shared mailbox needs Mail.Send.Shared and Send As rights.",
+	},
+	{ displayName: 'To', name: 'toRecipients', type: 'string', default: '', placeholder: 'ann@contoso.com, Bob <bob@fabrikam.com>', description: addressHint, displayOptions },
+	{ displayName: 'CC', name: 'ccRecipients', type: 'string', default: '', description: addressHint, displayOptions },
+	{ displayName: 'BCC', name: 'bccRecipients', type: 'string', default: '', description: addressHint, displayOptions },
+	{ displayName: 'Subject', name: 'subject', type: 'string', default: '', displayOptions },
+	{
+		displayName: 'Body Content Type',
+		name: 'bodyContentType',
+		type: 'options',
+		options: [
+			{ name: 'HTML', value: 'html' },
+			{ name: 'Text', value: 'text' },
+		],
+		default: 'html',
+		displayOptions,
+	},
+	{ displayName: 'Body', name: 'bodyContent', type: 'string', typeOptions: { rows: 5 }, default: '', displayOptions },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'Attachments',
+				name: 'attachments',
+				type: 'string',
+				default: '',
+				placeholder: 'data, invoice',
+				description:
+					'Binary properties of the item to attach, comma separated. Up to 3 MB in total they go with one sendMail request; larger mails (files up to 150 MB each) are sent as a draft with an upload session, which needs Mail.ReadWrite too.',
+			},
+			{
+				displayName: 'Categories',
+				name: 'categories',
+				type: 'string',
+				default: '',
+				description: 'Outlook categories for the sent copy, comma separated',
+			},
+			{
+				displayName: 'From',
+				name: 'from',
+				type: 'string',
+				default: '',
+				placeholder: 'team@contoso.com',
+				description: 'Send on behalf of this address. The mailbox must have Send on Behalf or Send As rights for it in Exchange, or Graph refuses the mail.',
+			},
+			{
+				displayName: 'Importance',
+				name: 'importance',
+				type: 'options',
+				options: [
+					{ name: 'Low', value: 'low' },
+					{ name: 'Normal', value: 'normal' },
+					{ name: 'High', value: 'high' },
+				],
+				default: 'normal',
+			},
+			{
+				displayName: 'Inline Images (Content ID)',
+				name: 'inlineImages',
+				type: 'string',
+				default: '',
+				placeholder: 'logo, chart=chart@report',
+				description:
+					'Binary properties to embed in the HTML body, comma separated. Each is referenced as <code>&lt;img src="cid:logo"&gt;</code> by its property name, or by the content ID given after =.',
+			},
+			{
+				displayName: 'Internet Headers',
+				name: 'internetHeaders',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				placeholder: 'Add Header',
+				description: 'Custom headers; Graph accepts only names starting with x-',
+				options: [
+					{
+						displayName: 'Header',
+						name: 'header',
+						values: [
+							{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'x-ticket-id' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			parallelItemsOption,
+			{
+				displayName: 'Reply To',
+				name: 'replyTo',
+				type: 'string',
+				default: '',
+				description: `Where replies go. ${addressHint}.`,
+			},
+			{
+				displayName: 'Request Read Receipt',
+				name: 'isReadReceiptRequested',
+				type: 'boolean',
+				default: false,
+			},
+			{
+				displayName: 'Save to Sent Items',
+				name: 'saveToSentItems',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to keep a copy in Sent Items. Exactly once: mails with attachments over 3 MB go through a draft whose send is checked after a broken connection, so they are never sent twice. A mail sent in one request whose connection breaks after sending fails with "outcome unknown" instead of being sent again: check Sent Items before re-running it.',
+			},
+		],
+	},
+];

@@ -1,0 +1,187 @@
+/**
+ * Folder references → folder ids, through the Graph client. A reference is a well-known name
+ * (`inbox`, "Sent Items"), a folder id, or a path of display names from the top of the mailbox
+ * (`Inbox/Invoices`). Shared by Get Messages, the folder list and the New Mail trigger.
+ */
+import { NodeApiError, NodeOperationError, type IDataObject, type INodeParameterResourceLocator } from 'n8n-workflow';
+import type { GraphClient } from './transport/graphClient';
+import { WELL_KNOWN_FOLDERS } from './descriptions/folder';
+
+export interface FolderRef {
+	mode: 'list' | 'id' | 'path';
+	value: string;
+}
+
+export interface ResolvedFolder {
+	id: string;
+	displayName: string;
+}
+
+export interface ListedFolder extends ResolvedFolder {
+	/** Display names from the top, joined by "/". */
+	path: string;
+	/** Set for a well-known folder at the top level (found by its English display name). */
+	wellKnownName?: string;
+}
+
+/** Lower-cased spellings users type → Graph's well-known name. */
+const WELL_KNOWN_ALIASES: Record<string, string> = Object.fromEntries([
+	...WELL_KNOWN_FOLDERS.flatMap((f) => [
+		[f.value, f.value],
+		[f.name.toLowerCase(), f.value],
+	]),
+	['sent', 'sentitems'],
+	['deleted', 'deleteditems'],
+	['trash', 'deleteditems'],
+	['junk', 'junkemail'],
+	['spam', 'junkemail'],
+	['msgfolderroot', 'msgfolderroot'],
+]);
+
+/** Graph's well-known name for what the user typed, if it is one. */
+export function wellKnownName(name: string): string | undefined {
+	return WELL_KNOWN_ALIASES[name.trim().toLowerCase()];
+}
+
+/** Accepts the resource locator's value, or a plain string (taken as an id or well-known name). */
+export function folderRef(parameter: unknown): FolderRef {
+	if (parameter && typeof parameter === 'object') {
+		const rl = parameter as INodeParameterResourceLocator;
+		const mode = rl.mode === 'path' || rl.mode === 'id' ? rl.mode : 'list';
+		return { mode, value: String(rl.value ?? '').trim() };
+	}
+	return { mode: 'id', value: String(parameter ?? '').trim() };
+}
+
+/** Graph's error code and status of a failed call, when it was Graph answering. */
+function graphFailure(error: unknown): { status: number; code: string } | undefined {
+	if (!(error instanceof NodeApiError)) return undefined;
+	return { status: Number(error.httpCode), code: String(error.errorResponse?.code ?? '') };
+}
+
+/** Answers that mean "no such folder" (not "no such mailbox"). */
+const FOLDER_NOT_FOUND = new Set(['ErrorItemNotFound', 'ErrorInvalidIdMalformed', 'ErrorInvalidId', 'ErrorFolderNotFound', 'ErrorInvalidFolderId']);
+
+const PAGE = { $top: 250, $select: 'id,displayName,childFolderCount' };
+
+/** The folders directly under `parentUrl` (`…/mailFolders` for the top, `…/mailFolders/{id}/childFolders`). */
+async function childFolders(client: GraphClient, url: string, itemIndex?: number): Promise<IDataObject[]> {
+	const folders: IDataObject[] = [];
+	for await (const page of client.pages<IDataObject>({ url, qs: PAGE, permission: 'Mail.Read', itemIndex })) folders.push(...page.value);
+	return folders;
+}
+
+function byName(folders: IDataObject[], name: string): IDataObject | undefined {
+	return folders.find((f) => f.displayName === name) ?? folders.find((f) => String(f.displayName).toLowerCase() === name.toLowerCase());
+}
+
+function notFound(client: GraphClient, ref: FolderRef, mailboxPath: string, detail: string, itemIndex?: number): NodeOperationError {
+	const how = ref.mode === 'path' ? 'path' : 'ID or name';
+	return new NodeOperationError(client.node, `Folder: no folder with ${how} "${ref.value}" in mailbox ${mailboxPath.replace(/^\/users\//, '')}`, {
+		description: `${detail} Pick the folder from the list, or give a well-known name (${WELL_KNOWN_FOLDERS.map((f) => f.value).join(', ')}), an ID, or a path such as Inbox/Invoices.`,
+		itemIndex,
+	});
+}
+
+async function getFolder(client: GraphClient, mailboxPath: string, idOrName: string, ref: FolderRef, itemIndex?: number): Promise<ResolvedFolder> {
+	try {
+		const folder = await client.request<IDataObject>({
+			url: `${mailboxPath}/mailFolders/${encodeURIComponent(idOrName)}`,
+			qs: { $select: 'id,displayName' },
+			permission: 'Mail.Read',
+			itemIndex,
+		});
+		return { id: String(folder.id), displayName: String(folder.displayName ?? '') };
+	} catch (error) {
+		const failure = graphFailure(error);
+		if (failure && (FOLDER_NOT_FOUND.has(failure.code) || (failure.status === 400 && ref.mode !== 'path'))) {
+			throw notFound(client, ref, mailboxPath, `Graph answered ${failure.code}.`, itemIndex);
+		}
+		throw error;
+	}
+}
+
+async function resolvePath(client: GraphClient, mailboxPath: string, ref: FolderRef, itemIndex?: number): Promise<ResolvedFolder> {
+	const parts = ref.value.split('/').map((p) => p.trim()).filter((p) => p !== '');
+	if (parts.length === 0) throw notFound(client, ref, mailboxPath, 'The path is empty.', itemIndex);
+	// The first part may be a well-known name (any language's mailbox), else a top-level folder.
+	let current: ResolvedFolder | undefined;
+	let parentUrl: string;
+	const wellKnown = wellKnownName(parts[0]);
+	if (wellKnown) {
+		parentUrl = `${mailboxPath}/mailFolders/${wellKnown}`;
+		if (parts.length === 1) return await getFolder(client, mailboxPath, wellKnown, ref, itemIndex);
+	} else {
+		const top = byName(await childFolders(client, `${mailboxPath}/mailFolders`, itemIndex), parts[0]);
+		if (!top) throw notFound(client, ref, mailboxPath, `There is no top-level folder "${parts[0]}".`, itemIndex);
+		current = { id: String(top.id), displayName: String(top.displayName) };
+		parentUrl = `${mailboxPath}/mailFolders/${encodeURIComponent(current.id)}`;
+	}
+	for (let i = 1; i < parts.length; i++) {
+		const children = await childFolders(client, `${parentUrl}/childFolders`, itemIndex);
+		const child = byName(children, parts[i]);
+		if (!child) {
+			const names = children.slice(0, 10).map((c) => `"${c.displayName}"`).join(', ');
+			throw notFound(client, ref, mailboxPath, `"${parts.slice(0, i).join('/')}" has no subfolder "${parts[i]}"${names ? ` (it has ${names}${children.length > 10 ? ', …' : ''})` : ' (it has none)'}.`, itemIndex);
+		}
+		current = { id: String(child.id), displayName: String(child.displayName) };
+		parentUrl = `${mailboxPath}/mailFolders/${encodeURIComponent(current.id)}`;
+	}
+	return current!;
+}
+
+/** Lookups already made with this client (one node execution): items naming the same folder share them. */
+const resolved = new WeakMap<GraphClient, Map<string, Promise<ResolvedFolder>>>();
+
+/**
+ * The id (and name) of the folder `ref` names in the mailbox at `mailboxPath` (`/me`,
+ * `/users/x`). Unknown folders throw a NodeOperationError naming the Folder field and the item.
+ */
+export async function resolveFolder(client: GraphClient, mailboxPath: string, ref: FolderRef, itemIndex?: number): Promise<ResolvedFolder> {
+	if (!ref.value) {
+		throw new NodeOperationError(client.node, 'Folder: choose a folder', { description: 'Pick one from the list, or give an ID or a path such as Inbox/Invoices.', itemIndex });
+	}
+	let cache = resolved.get(client);
+	if (!cache) resolved.set(client, (cache = new Map()));
+	const key = `${mailboxPath}|${ref.mode === 'path' ? 'path' : 'id'}|${ref.value}`;
+	let lookup = cache.get(key);
+	if (!lookup) {
+		lookup =
+			ref.mode === 'path'
+				? resolvePath(client, mailboxPath, ref, itemIndex)
+				: getFolder(client, mailboxPath, wellKnownName(ref.value) ?? ref.value, ref, itemIndex);
+		cache.set(key, lookup);
+		// A failed lookup is not kept: the next item gets its own error (with its own item index).
+		lookup.catch(() => cache!.delete(key));
+	}
+	return await lookup;
+}
+
+/**
+ * Every folder of the mailbox, top-down, with its path; at most `max` folders. Top-level folders
+ * carrying an English well-known display name are marked with their well-known name.
+ */
+export async function listFolders(client: GraphClient, mailboxPath: string, max = 1000): Promise<ListedFolder[]> {
+	const result: ListedFolder[] = [];
+	let level: { url: string; path: string }[] = [{ url: `${mailboxPath}/mailFolders`, path: '' }];
+	while (level.length && result.length < max) {
+		// One level at a time; the client caps concurrent calls per mailbox.
+		const listings = await Promise.all(level.map(async (parent) => ({ parent, children: await childFolders(client, parent.url) })));
+		const next: typeof level = [];
+		for (const { parent, children } of listings) {
+			for (const child of children) {
+				if (result.length >= max) break;
+				const name = String(child.displayName ?? '');
+				const path = parent.path ? `${parent.path}/${name}` : name;
+				const known = parent.path ? undefined : WELL_KNOWN_FOLDERS.find((f) => f.name.toLowerCase() === name.toLowerCase())?.value;
+				result.push({ id: String(child.id), displayName: name, path, ...(known ? { wellKnownName: known } : {}) });
+				// childFolderCount saves a call per leaf; when Graph leaves it out, look anyway.
+				if (child.childFolderCount === undefined || Number(child.childFolderCount) > 0) {
+					next.push({ url: `${mailboxPath}/mailFolders/${encodeURIComponent(String(child.id))}/childFolders`, path });
+				}
+			}
+		}
+		level = next;
+	}
+	return result;
+}
