@@ -123,10 +123,13 @@ export function credentialRef(auth: Auth) {
 export const NODE_TYPE = 'CUSTOM.microsoftGraphMail';
 export const TRIGGER_TYPE = 'CUSTOM.microsoftGraphMailTrigger';
 
-let uuidSeq = 0;
-const uuid = () => crypto.randomUUID?.() ?? `00000000-0000-4000-8000-${String(++uuidSeq).padStart(12, '0')}`;
-const manualTrigger = () => ({
-  id: uuid(),
+/** Deterministic node ids (so links like /workflow/<id>/<nodeId> open a node's panel). */
+export function nodeId(workflowId: string, nodeName: string): string {
+  const h = crypto.createHash('md5').update(`${workflowId}/${nodeName}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+const manualTrigger = (wf: string) => ({
+  id: nodeId(wf, 'Start'),
   name: 'Start',
   type: 'n8n-nodes-base.manualTrigger',
   typeVersion: 1,
@@ -186,11 +189,11 @@ export function triggerParams(o: { auth: Auth; mailbox?: string; pollSeconds?: n
 
 /** Manual Trigger → Read file (the attachment) → Send Mail. */
 export function sendMailWorkflow(id: string, auth: Auth, o: { to: string; subject: string; body: string; attachmentPath?: string; mailbox?: string }) {
-  const nodes: any[] = [manualTrigger()];
+  const nodes: any[] = [manualTrigger(id)];
   const names = ['Start'];
   if (o.attachmentPath) {
     nodes.push({
-      id: uuid(),
+      id: nodeId(id, 'Read Attachment'),
       name: 'Read Attachment',
       type: 'n8n-nodes-base.readWriteFile',
       typeVersion: 1,
@@ -200,7 +203,7 @@ export function sendMailWorkflow(id: string, auth: Auth, o: { to: string; subjec
     names.push('Read Attachment');
   }
   nodes.push({
-    id: uuid(),
+    id: nodeId(id, 'Send Mail'),
     name: 'Send Mail',
     type: NODE_TYPE,
     typeVersion: 1,
@@ -219,9 +222,9 @@ export function getMessagesWorkflow(id: string, auth: Auth, o: { filter: string;
     active: false,
     settings: {},
     nodes: [
-      manualTrigger(),
+      manualTrigger(id),
       {
-        id: uuid(),
+        id: nodeId(id, 'Get Messages'),
         name: 'Get Messages',
         type: NODE_TYPE,
         typeVersion: 1,
@@ -243,7 +246,7 @@ export function forwardWorkflow(id: string, o: { watch: string; forwardTo: strin
     settings: {},
     nodes: [
       {
-        id: uuid(),
+        id: nodeId(id, 'New Mail'),
         name: 'New Mail',
         type: TRIGGER_TYPE,
         typeVersion: 1,
@@ -252,7 +255,7 @@ export function forwardWorkflow(id: string, o: { watch: string; forwardTo: strin
         credentials: credentialRef('clientCredentials'),
       },
       {
-        id: uuid(),
+        id: nodeId(id, 'Forward'),
         name: 'Forward',
         type: NODE_TYPE,
         typeVersion: 1,
