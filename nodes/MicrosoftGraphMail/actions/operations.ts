@@ -1,8 +1,10 @@
 /** Every operation of the node, by its Operation value. Adding one touches only this list. */
 import type { MailOperation } from './operation';
+import { sendMail } from './message/send.operation';
 import { readOperations } from './message/read';
 
 const ALL: MailOperation[] = [
+	sendMail,
 	...readOperations,
 ];
 

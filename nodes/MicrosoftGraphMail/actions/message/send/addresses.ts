@@ -115,6 +115,8 @@ export function parseAddressList(value: unknown): MailAddress[] {
 	if (Array.isArray(value)) return value.flatMap((entry) => parseAddressList(entry));
 	if (typeof value === 'object') return [fromObject(value as Record<string, unknown>)];
 	if (typeof value !== 'string') throw new InputError(`${JSON.stringify(value)} is not an email address`);
+	// Checked before trimming: even a trailing line break is refused, not silently dropped.
+	assertNoControlChars(value, `"${value.replace(/[\r\n]/g, '⏎')}"`);
 	return splitList(value).map(parseOne);
 }
 
