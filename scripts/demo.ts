@@ -10,6 +10,8 @@
  *  5. prints where to click, and keeps running until Ctrl-C.
  *
  * `--once` (also when CI=true): runs the demo workflows, prints a short report, exits 0 or 1.
+ * `--screenshots [dir]`: after the --once run, screenshots of n8n's editor (headless Chromium from
+ * Debian) and of the report into dir (default docs/), then exits.
  * Options: --port N (n8n, default 5678 when free), --emulator-port N, --no-build.
  */
 import { spawn } from 'child_process';
@@ -34,7 +36,9 @@ const opt = (name: string) => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const ONCE = flag('--once') || process.env.CI === 'true' || process.env.CI === '1';
+const SHOTS = flag('--screenshots');
+const SHOTS_DIR = path.resolve(REPO_ROOT, (opt('--screenshots') && !opt('--screenshots')!.startsWith('--') ? opt('--screenshots') : 'docs')!);
+const ONCE = SHOTS || flag('--once') || process.env.CI === 'true' || process.env.CI === '1';
 
 const WF = {
   sendCC: 'demoSendCC000001',
@@ -163,7 +167,8 @@ async function main() {
     say("OAuth2 credential connected through n8n's own callback (signed in as Bob)");
 
     if (ONCE) {
-      const ok = await runOnce(n8n, emu);
+      const { ok, report } = await runOnce(n8n, emu);
+      if (SHOTS) await screenshots(n8n, report);
       await shutdown(ok ? 0 : 1);
       return;
     }
@@ -204,7 +209,7 @@ ${mailboxSummary(emu)}
   }
 }
 
-async function runOnce(n8n: N8n, emu: any): Promise<boolean> {
+async function runOnce(n8n: N8n, emu: any): Promise<{ ok: boolean; report: string }> {
   const results: Array<{ what: string; ok: boolean; detail: string; ms: number }> = [];
   const check = async (what: string, fn: () => Promise<string>) => {
     const t = Date.now();
@@ -261,13 +266,56 @@ async function runOnce(n8n: N8n, emu: any): Promise<boolean> {
     return `"${fwd.subject}" arrived at ${USERS.archive.upn}`;
   });
 
-  console.log('\n Demo report');
-  console.log(' ───────────');
-  for (const r of results) console.log(` ${r.ok ? 'PASS' : 'FAIL'}  ${r.what.padEnd(48)} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.detail}`);
-  console.log(`\n Mailboxes:\n${mailboxSummary(emu)}`);
   const failed = results.filter((r) => !r.ok).length;
-  console.log(`\n${results.length - failed} passed, ${failed} failed`);
-  return failed === 0;
+  const report = [
+    '',
+    ' Demo report',
+    ' ───────────',
+    ...results.map((r) => ` ${r.ok ? 'PASS' : 'FAIL'}  ${r.what.padEnd(48)} ${(r.ms / 1000).toFixed(1).padStart(5)} s  ${r.detail}`),
+    '',
+    ' Mailboxes:',
+    mailboxSummary(emu),
+    '',
+    `${results.length - failed} passed, ${failed} failed`,
+  ].join('\n');
+  console.log(report);
+  return { ok: failed === 0, report };
+}
+
+/** Screenshots of the editor (logged in as the owner) and of the report, with Debian's Chromium. */
+async function screenshots(n8n: N8n, report: string) {
+  const { execFileSync } = await import('child_process');
+  const { node24Bin, BROWSER_ID } = await import('../test/e2e/n8nHarness');
+  const { nodeId } = await import('../test/e2e/fixtures');
+  fs.mkdirSync(SHOTS_DIR, { recursive: true });
+  const reportHtml = path.join(n8n.userFolder, 'report.html');
+  const esc = (t: string) => t.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+  fs.writeFileSync(
+    reportHtml,
+    `<html><body style="margin:0;background:#1e1e1e"><pre style="color:#ddd;font:14px/1.4 'DejaVu Sans Mono',monospace;padding:16px;margin:0">$ npm start -- --once\n${esc(report)}</pre></body></html>`,
+  );
+  const cookie = n8n.authCookie!;
+  const w = (id: string, node?: string) => `${n8n.url}/workflow/${id}${node ? `/${nodeId(id, node)}` : ''}`;
+  const plan = {
+    cookies: [{ name: cookie.name, value: cookie.value, url: n8n.url }],
+    // The auth cookie is bound to the browser id sent at login (the harness's fixed one).
+    localStorage: { origin: n8n.url, items: { 'n8n-browserId': BROWSER_ID } },
+    shots: [
+      { url: w(WF.forward), file: path.join(SHOTS_DIR, 'n8n-workflow-new-mail-forward.png'), waitForText: 'New Mail', waitMs: 3000 },
+      { url: w(WF.forward, 'New Mail'), file: path.join(SHOTS_DIR, 'n8n-node-new-mail-trigger.png'), waitForText: 'Poll Times', waitMs: 3000 },
+      { url: w(WF.sendCC), file: path.join(SHOTS_DIR, 'n8n-workflow-send-mail.png'), waitForText: 'Send Mail', waitMs: 3000 },
+      { url: w(WF.sendCC, 'Send Mail'), file: path.join(SHOTS_DIR, 'n8n-node-send-mail.png'), waitForText: 'Authentication', waitMs: 3000 },
+      { url: w(WF.getFiltered, 'Get Messages'), file: path.join(SHOTS_DIR, 'n8n-node-get-messages.png'), waitForText: 'Authentication', waitMs: 3000 },
+      { url: `${n8n.url}/home/credentials/${CRED_IDS.clientCredentials}`, file: path.join(SHOTS_DIR, 'n8n-credential-client-credentials.png'), waitForText: 'Client ID', waitMs: 3000 },
+      { url: `${n8n.url}/home/credentials/${CRED_IDS.oAuth2}`, file: path.join(SHOTS_DIR, 'n8n-credential-oauth2.png'), waitForText: 'Tenant ID', waitMs: 3000 },
+      { url: `file://${reportHtml}`, file: path.join(SHOTS_DIR, 'demo-once-report.png'), width: 1400, height: 420 + report.split('\n').length * 20, waitMs: 500 },
+    ],
+  };
+  const planFile = path.join(n8n.userFolder, 'shots.json');
+  fs.writeFileSync(planFile, JSON.stringify(plan));
+  say(`taking screenshots into ${SHOTS_DIR}`);
+  const out = execFileSync(node24Bin(), [path.join(REPO_ROOT, 'scripts', 'n8n', 'cdp-screenshot.js'), planFile], { timeout: 180_000 });
+  process.stdout.write(out);
 }
 
 main().catch((e) => {

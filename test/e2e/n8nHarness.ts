@@ -25,7 +25,7 @@ export const OWNER = {
   password: 'Owner-Passw0rd!',
 };
 /** n8n binds the auth cookie to a browser id; we send a fixed one on every REST call. */
-const BROWSER_ID = 'graph-mail-e2e-browser';
+export const BROWSER_ID = 'graph-mail-e2e-browser';
 
 export function cacheRoot(): string {
   return process.env.N8N_E2E_CACHE || path.join(REPO_ROOT, '.cache');
@@ -434,6 +434,13 @@ export class N8n {
     const r = await this.http(method, `/rest${p}`, body);
     if (r.status >= 400) throw new Error(`${method} /rest${p} → ${r.status}: ${r.body.slice(0, 2000)}`);
     return r.json?.data ?? r.json;
+  }
+
+  /** The auth cookie of the logged-in owner (for a browser). */
+  get authCookie(): { name: string; value: string } | undefined {
+    if (!this.cookie) return undefined;
+    const i = this.cookie.indexOf('=');
+    return { name: this.cookie.slice(0, i), value: this.cookie.slice(i + 1) };
   }
 
   /** Creates the instance owner (first run) or logs in; keeps the auth cookie for later calls. */
