@@ -156,7 +156,7 @@ async function main() {
         subject: 'Hello Alice (OAuth2)',
         body: "Sent by n8n as Bob with a token from n8n's OAuth2 sign-in.",
       }),
-      getMessagesWorkflow(WF.getFiltered, 'clientCredentials', { filter: "startswith(subject,'Invoice')" }),
+      getMessagesWorkflow(WF.getFiltered, 'clientCredentials', { filters: { subjectContains: 'Invoice', from: 'billing@fabrikam.example' } }),
       forwardWorkflow(WF.forward, { watch: USERS.service.upn, forwardTo: USERS.archive.upn, pollSeconds: 5 }),
     ]);
     await n8n.publishWorkflow(WF.forward);

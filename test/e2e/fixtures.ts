@@ -154,22 +154,35 @@ export function sendParams(o: {
   return {
     authentication: o.auth,
     operation: 'send',
-    ...(o.mailbox ? { mailbox: o.mailbox } : {}),
+    mailbox: o.mailbox ?? '',
     toRecipients: o.to,
     subject: o.subject,
+    bodyContentType: 'text',
     bodyContent: o.body,
-    ...(o.attachmentProperty ? { additionalFields: { attachments: o.attachmentProperty } } : {}),
+    options: o.attachmentProperty ? { attachments: o.attachmentProperty } : {},
   };
 }
 
-/** Node parameters: Get Many messages with an OData filter. */
-export function getManyParams(o: { auth: Auth; mailbox?: string; folder?: string; filter: string }) {
+export const folderRl = (folder = 'inbox') => ({ __rl: true, mode: 'id', value: folder });
+
+export interface MessageFilters {
+  from?: string;
+  subjectContains?: string;
+  rawFilter?: string;
+}
+
+/** Node parameters: Get Messages (operation getMany) with filters, all pages, simplified output. */
+export function getManyParams(o: { auth: Auth; mailbox?: string; folder?: string; filters: MessageFilters }) {
   return {
     authentication: o.auth,
     operation: 'getMany',
-    ...(o.mailbox ? { mailbox: o.mailbox } : {}),
+    mailbox: o.mailbox ?? '',
+    folderScope: 'folder',
+    folder: folderRl(o.folder),
     returnAll: true,
-    filters: { folder: o.folder ?? 'inbox', filter: o.filter },
+    searchMode: 'filters',
+    filters: o.filters,
+    output: 'simplified',
     options: {},
   };
 }
@@ -215,7 +228,7 @@ export function sendMailWorkflow(id: string, auth: Auth, o: { to: string; subjec
   return { id, name: `Send Mail (${auth})`, active: false, settings: {}, nodes, connections: chain(names) };
 }
 
-export function getMessagesWorkflow(id: string, auth: Auth, o: { filter: string; mailbox?: string; folder?: string }) {
+export function getMessagesWorkflow(id: string, auth: Auth, o: { filters: MessageFilters; mailbox?: string; folder?: string }) {
   return {
     id,
     name: `Get Messages with a filter (${auth})`,
@@ -265,7 +278,7 @@ export function forwardWorkflow(id: string, o: { watch: string; forwardTo: strin
           mailbox: o.watch,
           to: o.forwardTo,
           subject: '=FW: {{ $json.subject }}',
-          body: '=Forwarded by n8n. Original from {{ $json.from?.emailAddress?.address ?? $json.from }}:\n\n{{ $json.bodyPreview ?? $json.body?.content ?? "" }}',
+          body: '=Forwarded by n8n. Original from {{ $json.fromAddress ?? $json.from?.emailAddress?.address ?? "" }}:\n\n{{ $json.bodyPreview ?? $json.body?.content ?? "" }}',
         }),
         credentials: credentialRef('clientCredentials'),
       },

@@ -138,7 +138,7 @@ describe('n8n-nodes-graph-mail in a real n8n', () => {
       const id = 'e2eGetFiltered01';
       await n8n.importWorkflow(
         getMessagesWorkflow(id, 'clientCredentials', {
-          filter: `startswith(subject,'Invoice ${tag}') and from/emailAddress/address eq 'billing@fabrikam.example'`,
+          filters: { subjectContains: `Invoice ${tag}`, from: 'billing@fabrikam.example' },
         }),
       );
       const run = await n8n.execute(id);
