@@ -1,0 +1,51 @@
+/** Everything one running emulator holds, shared by its HTTP parts. */
+import { Directory } from './directory';
+import { ConcurrencyLimiter, Faults } from './faults';
+import { MailStore } from './mailStore';
+import { TokenService } from './tokens';
+import type { UploadSession } from './uploadSessions';
+import type { EmulatorStats, RequestLogEntry } from './types';
+
+/** Keep the request log bounded: long demos must not grow memory without end. */
+const MAX_LOG = 5000;
+
+export class EmulatorState {
+  readonly directory = new Directory();
+  readonly store = new MailStore();
+  readonly faults = new Faults();
+  readonly limiter: ConcurrencyLimiter;
+  readonly tokens: TokenService;
+  readonly uploadSessions = new Map<string, UploadSession>();
+  url = '';
+  latencyMs: number;
+  /** Bumped by invalidateDeltaTokens(): delta tokens of an older epoch answer 410. */
+  deltaEpoch = 1;
+  counters = emptyStats();
+
+  constructor(opts: { keyPem: string; certPem: string; tokenLifetimeSeconds: number; latencyMs: number; mailboxConcurrencyLimit: number | false }) {
+    this.tokens = new TokenService(opts.keyPem, opts.certPem, opts.tokenLifetimeSeconds);
+    this.limiter = new ConcurrencyLimiter(opts.mailboxConcurrencyLimit);
+    this.latencyMs = opts.latencyMs;
+  }
+
+  log(entry: RequestLogEntry): void {
+    this.counters.log.push(entry);
+    if (this.counters.log.length > MAX_LOG) this.counters.log.splice(0, this.counters.log.length - MAX_LOG);
+    if (entry.status === 429) this.counters.throttled++;
+  }
+
+  stats(): EmulatorStats {
+    return { ...this.counters, faultsFired: this.faults.fired, tokenRequestsByClient: { ...this.counters.tokenRequestsByClient }, log: [...this.counters.log] };
+  }
+
+  resetStats(): void {
+    this.counters = emptyStats();
+    this.faults.fired = 0;
+  }
+}
+
+function emptyStats(): EmulatorStats {
+  return { tokenRequests: 0, tokenRequestsByClient: {}, graphRequests: 0, batchedRequests: 0, uploadRequests: 0, throttled: 0, faultsFired: 0, log: [] };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, ms) : r()));
