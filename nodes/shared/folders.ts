@@ -75,9 +75,14 @@ function byName(folders: IDataObject[], name: string): IDataObject | undefined {
 	return folders.find((f) => f.displayName === name) ?? folders.find((f) => String(f.displayName).toLowerCase() === name.toLowerCase());
 }
 
+/** The mailbox as the user wrote it, for messages. */
+export function mailboxLabel(mailboxPath: string): string {
+	return mailboxPath === '/me' ? 'of the signed-in user' : decodeURIComponent(mailboxPath.replace(/^\/users\//, ''));
+}
+
 function notFound(client: GraphClient, ref: FolderRef, mailboxPath: string, detail: string, itemIndex?: number): NodeOperationError {
 	const how = ref.mode === 'path' ? 'path' : 'ID or name';
-	return new NodeOperationError(client.node, `Folder: no folder with ${how} "${ref.value}" in mailbox ${mailboxPath.replace(/^\/users\//, '')}`, {
+	return new NodeOperationError(client.node, `Folder: no folder with ${how} "${ref.value}" in mailbox ${mailboxLabel(mailboxPath)}`, {
 		description: `${detail} Pick the folder from the list, or give a well-known name (${WELL_KNOWN_FOLDERS.map((f) => f.value).join(', ')}), an ID, or a path such as Inbox/Invoices.`,
 		itemIndex,
 	});

@@ -1,6 +1,7 @@
 /** Get Message: one message by its id, in the same output shapes as Get Messages. */
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { mailboxField } from '../../../shared/descriptions/authentication';
+import { mailboxLabel } from '../../../shared/folders';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import type { MailOperation } from '../operation';
 import { messageToItem, outputFields, outputSettings, preferFor, readOptions, selectFor } from './read/output';
@@ -57,7 +58,7 @@ export const getOperation: MailOperation = {
 			const code = error instanceof NodeApiError ? String(error.errorResponse?.code ?? '') : '';
 			// An unknown mailbox also answers 404: only message-shaped codes are "no such message".
 			if (NOT_FOUND.has(code) && !/mailbox|user/i.test(error.message)) {
-				throw new NodeOperationError(this.getNode(), `Message ID: no message "${messageId}" in mailbox ${mailboxPath.replace(/^\/users\//, '')}`, {
+				throw new NodeOperationError(this.getNode(), `Message ID: no message "${messageId}" in mailbox ${mailboxLabel(mailboxPath)}`, {
 					description: `Graph answered ${error.message}. The ID may be from another mailbox, or the message was deleted. IDs from this node are immutable IDs and survive moves between folders.`,
 					itemIndex,
 				});
