@@ -88,8 +88,9 @@ export function graphApiError(node: INode, info: GraphErrorInfo, options: { perm
 
 /** The connection broke after the request went out: it may have been carried out. Never retried blindly. */
 export function outcomeUnknownError(node: INode, what: string, cause: string, itemIndex?: number): NodeOperationError {
-	return new NodeOperationError(node, `The connection to Graph broke after ${what} was sent (${cause}); it may or may not have been carried out`, {
-		description: 'Not repeated automatically, so nothing is sent twice. Check the mailbox (e.g. Sent Items) before running this item again.',
+	// The code goes into the description: n8n replaces any error message containing "ECONNRESET" & co. with a generic text.
+	return new NodeOperationError(node, `The connection to Graph broke after ${what} was sent; it may or may not have been carried out`, {
+		description: `Network error ${cause}. Not repeated automatically, so nothing is sent twice. Check the mailbox (e.g. Sent Items) before running this item again.`,
 		itemIndex,
 	});
 }
