@@ -4,7 +4,8 @@
  *  1. builds the package (npm run build) unless --no-build,
  *  2. installs the pinned n8n into .cache/ if missing (scripts/n8n/install.sh),
  *  3. starts the emulator with a demo tenant and mailboxes,
- *  4. starts n8n with the package loaded (N8N_CUSTOM_EXTENSIONS=dist), the emulator's certificate
+ *  4. starts n8n with the package installed as a community package (packed, under
+ *     <user folder>/.n8n/nodes), the emulator's certificate
  *     trusted (NODE_EXTRA_CA_CERTS), demo credentials and workflows imported, the owner account
  *     created and the OAuth2 credential connected,
  *  5. prints where to click, and keeps running until Ctrl-C.
@@ -121,7 +122,7 @@ async function main() {
   seedDemoMail(emu);
   say(`emulator at ${emu.url} (certificate ${emu.certPath})`);
 
-  const n8n = await createN8n({ customExtensionsDir: dist, extraCaCertPath: emu.certPath, port: n8nPort });
+  const n8n = await createN8n({ communityPackageDir: REPO_ROOT, extraCaCertPath: emu.certPath, port: n8nPort });
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;

@@ -120,8 +120,17 @@ export function credentialRef(auth: Auth) {
 
 // ---------------- workflows ----------------
 
-export const NODE_TYPE = 'CUSTOM.microsoftGraphMail';
-export const TRIGGER_TYPE = 'CUSTOM.microsoftGraphMailTrigger';
+/**
+ * Node types are `<package>.<name>`: `n8n-nodes-graph-mail.` when installed as a community package
+ * (the default here), `CUSTOM.` when loaded through N8N_CUSTOM_EXTENSIONS.
+ */
+export const PACKAGE_NAME = 'n8n-nodes-graph-mail';
+let nodePackage = PACKAGE_NAME;
+export function setNodePackage(prefix: string) {
+  nodePackage = prefix;
+}
+const nodeType = () => `${nodePackage}.microsoftGraphMail`;
+const triggerType = () => `${nodePackage}.microsoftGraphMailTrigger`;
 
 /** Deterministic node ids (so links like /workflow/<id>/<nodeId> open a node's panel). */
 export function nodeId(workflowId: string, nodeName: string): string {
@@ -218,7 +227,7 @@ export function sendMailWorkflow(id: string, auth: Auth, o: { to: string; subjec
   nodes.push({
     id: nodeId(id, 'Send Mail'),
     name: 'Send Mail',
-    type: NODE_TYPE,
+    type: nodeType(),
     typeVersion: 1,
     position: [440, 0],
     parameters: sendParams({ auth, to: o.to, subject: o.subject, body: o.body, mailbox: o.mailbox, attachmentProperty: o.attachmentPath ? 'data' : undefined }),
@@ -239,7 +248,7 @@ export function getMessagesWorkflow(id: string, auth: Auth, o: { filters: Messag
       {
         id: nodeId(id, 'Get Messages'),
         name: 'Get Messages',
-        type: NODE_TYPE,
+        type: nodeType(),
         typeVersion: 1,
         position: [220, 0],
         parameters: getManyParams({ auth, ...o }),
@@ -261,7 +270,7 @@ export function forwardWorkflow(id: string, o: { watch: string; forwardTo: strin
       {
         id: nodeId(id, 'New Mail'),
         name: 'New Mail',
-        type: TRIGGER_TYPE,
+        type: triggerType(),
         typeVersion: 1,
         position: [0, 0],
         parameters: triggerParams({ auth: 'clientCredentials', mailbox: o.watch, pollSeconds: o.pollSeconds }),
@@ -270,7 +279,7 @@ export function forwardWorkflow(id: string, o: { watch: string; forwardTo: strin
       {
         id: nodeId(id, 'Forward'),
         name: 'Forward',
-        type: NODE_TYPE,
+        type: nodeType(),
         typeVersion: 1,
         position: [220, 0],
         parameters: sendParams({

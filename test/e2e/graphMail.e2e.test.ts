@@ -38,7 +38,7 @@ describe('n8n-nodes-graph-mail in a real n8n', () => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { startEmulator } = require('../../emulator/src');
     emu = await startEmulator({ tokenLifetimeSeconds: 3600 });
-    n8n = await createN8n({ customExtensionsDir: DIST, extraCaCertPath: emu.certPath });
+    n8n = await createN8n({ communityPackageDir: REPO_ROOT, extraCaCertPath: emu.certPath });
     setupTenant(emu, { redirectUri: `${n8n.url}/rest/oauth2-credential/callback` });
     await n8n.importCredentials(credentials(emu.url));
   });

@@ -149,8 +149,14 @@ export function nodeOutput(runData: any, nodeName: string, output = 0): any[] {
 }
 
 export interface CreateN8nOptions {
-  /** Folder with built *.node.js / *.credentials.js (the package's dist/). */
+  /** Folder with built *.node.js / *.credentials.js (the package's dist/): node types CUSTOM.<name>. */
   customExtensionsDir?: string;
+  /**
+   * A package root (with package.json and dist/) to install as a community package, the way users
+   * do: packed with `npm pack`, unpacked into <user folder>/.n8n/nodes/node_modules/<name>, its
+   * dependencies installed. Node types are then <package name>.<name>.
+   */
+  communityPackageDir?: string;
   /** CA or certificate to trust (the emulator's), through NODE_EXTRA_CA_CERTS. */
   extraCaCertPath?: string;
   port?: number;
@@ -485,6 +491,38 @@ export class N8n {
   }
 }
 
+/**
+ * Installs a package as n8n installs community packages: the packed files (package.json `files`)
+ * under <user folder>/.n8n/nodes/node_modules/<name>, with its production dependencies.
+ * Returns the package name.
+ */
+export async function installCommunityPackage(userFolder: string, packageDir: string): Promise<string> {
+  const pkg = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pack-'));
+  const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+  try {
+    const packed = await run('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', tmp], { env, cwd: packageDir, timeoutMs: 120_000 });
+    if (packed.code !== 0) throw new Error(`npm pack failed: ${packed.stderr}`);
+    const tarball = path.join(tmp, packed.stdout.trim().split('\n').pop()!);
+    const target = path.join(userFolder, '.n8n', 'nodes', 'node_modules', pkg.name);
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.mkdirSync(target, { recursive: true });
+    const untar = await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], { env, timeoutMs: 60_000 });
+    if (untar.code !== 0) throw new Error(`tar failed: ${untar.stderr}`);
+    if (Object.keys(pkg.dependencies ?? {}).length) {
+      const inst = await run(
+        'npm',
+        ['install', '--omit=dev', '--omit=peer', '--ignore-scripts', '--prefer-offline', '--no-package-lock', '--no-save'],
+        { env, cwd: target, timeoutMs: 300_000 },
+      );
+      if (inst.code !== 0) throw new Error(`npm install in ${target} failed: ${inst.stderr.slice(-2000)}`);
+    }
+    return pkg.name;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 export async function createN8n(opts: CreateN8nOptions = {}): Promise<N8n> {
   const dir = await ensureN8nInstalled();
   const ownsUserFolder = !opts.userFolder;
@@ -515,7 +553,11 @@ export async function createN8n(opts: CreateN8nOptions = {}): Promise<N8n> {
     N8N_PERSONALIZATION_ENABLED: 'false',
     N8N_HIRING_BANNER_ENABLED: 'false',
     N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-    N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
+    // Community packages load from <user folder>/.n8n/nodes; never ask n8n's servers about them.
+    N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+    N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+    N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+    N8N_REINSTALL_MISSING_PACKAGES: 'false',
     N8N_AI_ENABLED: 'false',
     // Quiet and local.
     N8N_SECURE_COOKIE: 'false',
@@ -528,6 +570,7 @@ export async function createN8n(opts: CreateN8nOptions = {}): Promise<N8n> {
     ...(opts.extraCaCertPath ? { NODE_EXTRA_CA_CERTS: opts.extraCaCertPath } : {}),
     ...(opts.env ?? {}),
   };
+  if (opts.communityPackageDir) await installCommunityPackage(userFolder, opts.communityPackageDir);
   const logFile = opts.logFile ?? path.join(userFolder, 'n8n-start.log');
   const cliBrokerPort = await freePort();
   return new N8n(dir, userFolder, port, brokerPort, cliBrokerPort, env, logFile, ownsUserFolder);
