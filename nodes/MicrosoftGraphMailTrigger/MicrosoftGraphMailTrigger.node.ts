@@ -1,0 +1,45 @@
+import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import { testGraphMailCredential } from '../shared/auth/credentialTest';
+import { authenticationField, CREDENTIAL_TEST_METHOD } from '../shared/descriptions/authentication';
+import { searchFolders } from '../shared/methods/folderSearch';
+import { createGraphClient } from '../shared/transport/graphClient';
+import { pollNewMail } from './newMailPoll';
+import { newestMatchingMail } from './testEvent';
+import { triggerProperties } from './triggerDescription';
+import { readSettings } from './triggerSettings';
+
+export class MicrosoftGraphMailTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Microsoft Graph Mail Trigger',
+		name: 'microsoftGraphMailTrigger',
+		icon: 'file:graphMail.svg',
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["event"] === "newMail" ? "New Mail" : $parameter["event"] }}',
+		description: 'Starts a workflow when mail arrives in a Microsoft 365 / Exchange Online mailbox (Graph delta query)',
+		defaults: { name: 'Microsoft Graph Mail Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'microsoftGraphMailClientCredentialsApi', required: true, displayOptions: { show: { authentication: ['clientCredentials'] } }, testedBy: 'testGraphMailCredential' },
+			{ name: 'microsoftGraphMailOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } }, testedBy: 'testGraphMailCredential' },
+			{ name: 'microsoftGraphMailPasswordApi', required: true, displayOptions: { show: { authentication: ['password'] } }, testedBy: 'testGraphMailCredential' },
+		],
+		properties: [authenticationField, ...triggerProperties],
+	};
+
+	methods = {
+		credentialTest: { [CREDENTIAL_TEST_METHOD]: testGraphMailCredential },
+		listSearch: { searchFolders },
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const settings = readSettings(this);
+		const client = await createGraphClient(this);
+		if (this.getMode() === 'manual') return await newestMatchingMail(this, client, settings);
+		const { items } = await pollNewMail(this, client, settings);
+		return items.length ? [items] : null;
+	}
+}

@@ -1,0 +1,106 @@
+/**
+ * One folder's share of a poll through Graph's delta query (messages/delta, changeType=created).
+ * The cursor is Graph's link: the deltaLink of the last finished round, or the nextLink of the page
+ * where a poll stopped (cap per poll, time budget). A page is either kept whole or not at all, so
+ * the stored link always points at the first page not yet handed over.
+ */
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+import type { GraphCall } from '../shared/transport/graphClient';
+import { MAX_PAGE_SIZE } from '../shared/transport/limits';
+import { pageSizeFor, type FolderRound, type RoundOutcome } from './folderRound';
+import { epochSeconds, idKey, OVERLAP_SECONDS, type FolderCursor } from './newMailCursor';
+
+/** Graph's answer when a delta token is too old or unknown: start a new sync. */
+export function isStaleSyncState(error: unknown): boolean {
+	const e = error as { httpCode?: string; message?: string; context?: { data?: { code?: string } } };
+	if (String(e?.httpCode) === '410') return true;
+	return /\b(SyncStateNotFound|SyncStateInvalid|InvalidSyncState)\b/i.test(String(e?.message ?? ''));
+}
+
+export function deltaShape(select: string[] | undefined): string {
+	return `delta|${select ? select.join(',') : '*'}`;
+}
+
+/** A round that starts over at the anchor (minus the overlap), never before the trigger started watching. */
+export function restartedCursor(cursor: FolderCursor, shape: string): FolderCursor {
+	const { watchedSince, anchor, folderId } = cursor;
+	const startAt = anchor > 0 ? Math.max(watchedSince, anchor - OVERLAP_SECONDS) : watchedSince;
+	return { shape, anchor, startAt, watchedSince, ...(folderId ? { folderId } : {}) };
+}
+
+function isoSeconds(epochS: number): string {
+	return new Date(epochS * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+async function firstCall(round: FolderRound, cursor: FolderCursor): Promise<GraphCall> {
+	const qs: IDataObject = { changeType: 'created' };
+	if (round.select) qs.$select = round.select.join(',');
+	if (cursor.startAt > 0) qs.$filter = `receivedDateTime ge ${isoSeconds(cursor.startAt)}`;
+	return { url: `${await round.folderPath()}/messages/delta`, qs, itemIndex: round.itemIndex, permission: 'Mail.Read' };
+}
+
+export async function deltaRound(round: FolderRound, start: FolderCursor): Promise<RoundOutcome> {
+	let cursor: FolderCursor = { ...start };
+	const mails: IDataObject[] = [];
+	const seenThisRound = new Set<string>();
+	let requests = 0;
+	let restarted = false;
+	let call: GraphCall = cursor.link ? { url: cursor.link, itemIndex: round.itemIndex, permission: 'Mail.Read' } : await firstCall(round, cursor);
+
+	for (;;) {
+		if (requests > 0 && !round.budget.hasTimeForPage()) return { mails, cursor, stopped: 'budget', restarted, requests };
+		const startedAt = Date.now();
+		let page: IDataObject;
+		try {
+			requests++;
+			page = await round.client.request<IDataObject>({ ...call, prefer: [...round.prefer, `odata.maxpagesize=${pageSizeFor(round.limit, mails.length, MAX_PAGE_SIZE)}`] });
+		} catch (error) {
+			// The transport's errors are NodeApiError/NodeOperationError already: pass them on as they are.
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			if (restarted || !isStaleSyncState(error)) throw error;
+			// Graph forgot the sync state: sync again from the anchor; remembered ids keep old mail out.
+			restarted = true;
+			cursor = restartedCursor(cursor, cursor.shape);
+			call = await firstCall(round, cursor);
+			continue;
+		}
+
+		const fresh: IDataObject[] = [];
+		let newest = cursor.roundNewest;
+		for (const mail of (page.value as IDataObject[] | undefined) ?? []) {
+			if (mail['@removed'] || typeof mail.id !== 'string') continue;
+			const received = epochSeconds(mail.receivedDateTime);
+			if (received !== undefined) newest = Math.max(newest ?? received, received);
+			const key = idKey(mail.id);
+			if (seenThisRound.has(key) || !round.matches(mail) || round.alreadyEmitted(mail)) continue;
+			seenThisRound.add(key);
+			fresh.push(mail);
+		}
+		// Over the cap: leave the whole page (and the link to it) for the next poll.
+		if (mails.length > 0 && mails.length + fresh.length > round.limit && cursor.link === call.url) {
+			return { mails, cursor, stopped: 'cap', restarted, requests };
+		}
+		await round.take(fresh);
+		mails.push(...fresh);
+		round.budget.pageTook(Date.now() - startedAt);
+
+		const nextLink = page['@odata.nextLink'] as string | undefined;
+		const deltaLink = page['@odata.deltaLink'] as string | undefined;
+		if (nextLink) {
+			cursor = { ...cursor, link: nextLink, roundNewest: newest };
+			call = { url: nextLink, itemIndex: round.itemIndex, permission: 'Mail.Read' };
+			if (mails.length >= round.limit) return { mails, cursor, stopped: 'cap', restarted, requests };
+			continue;
+		}
+		if (deltaLink) {
+			// Caught up: everything received up to the newest mail of this round has been seen.
+			const anchor = Math.max(cursor.anchor, newest ?? cursor.anchor);
+			const caughtUp: FolderCursor = { ...cursor, link: deltaLink, anchor };
+			delete caughtUp.roundNewest;
+			return { mails, cursor: caughtUp, restarted, requests };
+		}
+		throw new NodeOperationError(round.client.node, 'Graph answered a delta request without a nextLink or deltaLink', {
+			description: 'The sync position is kept; the next poll asks again.',
+		});
+	}
+}

@@ -1,0 +1,121 @@
+/**
+ * One poll of the New Mail trigger: each watched folder's sync in turn, within the cap per poll and
+ * the time budget, then mark as read, then one write of the cursor. Until that write nothing is
+ * stored, so a poll that throws leaves the cursor where it was and the next poll fetches the same
+ * mail again (nothing was emitted in between).
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { GraphClient } from '../shared/transport/graphClient';
+import { resolveFolder } from '../shared/folders';
+import { MAILBOX_CONCURRENCY } from '../shared/transport/limits';
+import { deltaRound, deltaShape, restartedCursor } from './deltaSync';
+import type { FolderRound } from './folderRound';
+import { mailToItem, mapLimited, markAsRead } from './mailItems';
+import { emptyCursor, epochSeconds, idKey, readCursor, writeCursor, type FolderCursor, type NewMailCursor } from './newMailCursor';
+import { PollBudget } from './pollBudget';
+import { deltaUnavailable, windowRound, windowShape } from './receivedWindow';
+import { mailFilter } from './triggerFilters';
+import { preferFor, selectFor, type NewMailSettings, type WatchedFolder } from './triggerSettings';
+
+/** Where a folder's requests start: a well-known name or id goes straight into the URL; a path is looked up once. */
+async function folderPathOf(client: GraphClient, mailboxPath: string, folder: WatchedFolder, cursor: FolderCursor): Promise<{ path: string; folderId?: string }> {
+	if (cursor.folderId) return { path: `${mailboxPath}/mailFolders/${encodeURIComponent(cursor.folderId)}`, folderId: cursor.folderId };
+	if (folder.ref.mode !== 'path') return { path: `${mailboxPath}/mailFolders/${encodeURIComponent(folder.ref.value)}` };
+	const { id } = await resolveFolder(client, mailboxPath, folder.ref);
+	return { path: `${mailboxPath}/mailFolders/${encodeURIComponent(id)}`, folderId: id };
+}
+
+/** The cursor of a folder the trigger starts watching now: from now, or from the beginning. */
+function newFolderCursor(shape: string, includeExisting: boolean, nowS: number): FolderCursor {
+	const since = includeExisting ? 0 : nowS;
+	return { shape, anchor: since, startAt: since, watchedSince: since };
+}
+
+export interface PollResult {
+	items: INodeExecutionData[];
+	requests: number;
+	/** Some folder stopped with mail left (cap or budget): the next poll goes on from there. */
+	more: boolean;
+}
+
+export async function pollNewMail(ctx: IPollFunctions, client: GraphClient, settings: NewMailSettings): Promise<PollResult> {
+	const mailboxPath = client.mailboxPath(settings.mailbox);
+	const staticData = ctx.getWorkflowStaticData('node');
+	const scope = `${client.endpoints.graphUrl}${mailboxPath}`;
+	const before: NewMailCursor = readCursor(staticData, scope) ?? emptyCursor(scope);
+	const remembered = new Set(before.emitted.map(([key]) => key));
+	const useDelta = !deltaUnavailable(client.endpoints);
+	const select = selectFor(settings);
+	const shape = useDelta ? deltaShape(select) : windowShape(select);
+	const matches = mailFilter(settings.filters);
+	const budget = PollBudget.of(ctx);
+	const nowS = Math.floor(Date.now() / 1000);
+
+	const folders: Record<string, FolderCursor> = {};
+	const emitted: IDataObject[] = [];
+	const items = new Map<string, INodeExecutionData>();
+	let requests = 0;
+	let more = false;
+	const count = settings.folders.length;
+	const first = before.turn % count;
+	let turn = first;
+
+	for (let i = 0; i < count; i++) {
+		const index = (first + i) % count;
+		const folder = settings.folders[index];
+		let cursor = before.folders[folder.key] ?? newFolderCursor(shape, settings.includeExisting, nowS);
+		if (cursor.shape !== shape) cursor = restartedCursor(cursor, shape);
+		const limit = settings.maxMailsPerPoll - emitted.length;
+		if (limit <= 0 || (i > 0 && !budget.hasTimeForPage())) {
+			// No room left in this poll: the folder keeps its place (a new one is watched from now on).
+			folders[folder.key] = cursor;
+			more = true;
+			continue;
+		}
+		let folderId = cursor.folderId;
+		const round: FolderRound = {
+			client,
+			folderPath: async () => {
+				const where = await folderPathOf(client, mailboxPath, folder, cursor);
+				folderId = where.folderId;
+				return where.path;
+			},
+			select,
+			prefer: preferFor(settings),
+			matches,
+			alreadyEmitted: (mail) => remembered.has(idKey(String(mail.id))),
+			take: async (mails) => {
+				for (const mail of mails) remembered.add(idKey(String(mail.id)));
+				const built = await mapLimited(mails, MAILBOX_CONCURRENCY, async (mail) => await mailToItem(ctx, client, mailboxPath, mail, settings));
+				mails.forEach((mail, n) => items.set(String(mail.id), built[n]));
+			},
+			limit,
+			budget,
+		};
+		const outcome = useDelta ? await deltaRound(round, cursor) : await windowRound(round, cursor);
+		folders[folder.key] = folderId ? { ...outcome.cursor, folderId } : outcome.cursor;
+		emitted.push(...outcome.mails);
+		requests += outcome.requests;
+		if (outcome.stopped) {
+			more = true;
+			// The next poll starts with the folder after this one, so no folder waits behind a busy one.
+			if (turn === first) turn = (index + 1) % count;
+		}
+	}
+
+	if (settings.markAsRead) await markAsRead(ctx, client, mailboxPath, emitted);
+
+	// Commit. Another poll of this trigger may have committed meanwhile (older n8n lets polls overlap):
+	// its emitted ids count too, so no mail goes out twice.
+	const latest = readCursor(staticData, scope) ?? before;
+	const already = new Set(latest.emitted.map(([key]) => key));
+	const fresh = emitted.filter((mail) => !already.has(idKey(String(mail.id))));
+	const cursor: NewMailCursor = {
+		...emptyCursor(scope),
+		folders,
+		emitted: [...latest.emitted, ...fresh.map((mail): [string, number] => [idKey(String(mail.id)), epochSeconds(mail.receivedDateTime) ?? nowS])],
+		turn,
+	};
+	writeCursor(staticData, cursor);
+	return { items: fresh.map((mail) => items.get(String(mail.id))!), requests, more };
+}
