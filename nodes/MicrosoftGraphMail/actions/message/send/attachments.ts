@@ -69,7 +69,7 @@ async function describe(ctx: IExecuteFunctions, itemIndex: number, property: str
 	}
 	if (!Number.isFinite(source.size)) throw new FieldError(field, `Cannot tell the size of binary property "${property}"`);
 	if (source.size > MAX_ATTACHMENT_BYTES) {
-		throw new FieldError(field, `"${source.name}" (binary property "${property}") is ${mb(source.size)}: Graph attaches files up to ${mb(MAX_ATTACHMENT_BYTES)}`);
+		throw new FieldError(field, `"${source.name}" (binary property "${property}") is ${source.size} bytes (${mb(source.size)}): Graph attaches files up to ${MAX_ATTACHMENT_BYTES} bytes (150 MB)`);
 	}
 	return source;
 }
