@@ -8,11 +8,11 @@ export const cloudFields: INodeProperties[] = [
 		type: 'options',
 		default: 'global',
 		options: [
+			{ name: 'China (21Vianet)', value: 'china' },
+			{ name: 'Custom Endpoints', value: 'custom', description: 'Type the login authority and Graph URLs yourself' },
 			{ name: 'Global (and GCC)', value: 'global' },
 			{ name: 'US Government (GCC High)', value: 'usGov' },
 			{ name: 'US Government DoD', value: 'usGovDod' },
-			{ name: 'China (21Vianet)', value: 'china' },
-			{ name: 'Custom Endpoints', value: 'custom', description: 'Type the login authority and Graph URLs yourself' },
 		],
 		description: 'The Microsoft cloud your tenant lives in. Tokens do not carry over between clouds.',
 	},

@@ -44,14 +44,16 @@ export class SignInError extends Error {
 interface CachedClient {
 	app: ConfidentialClientApplication;
 	endpoints: ResolvedEndpoints;
-	/** ROPC: the signed-in account, so later calls are silent (cache or refresh token). */
+	/** ROPC: the signed-in account and the scopes granted to it, so later calls are silent. */
 	account?: AccountInfo;
+	grantedScopes?: string[];
 	/** When the newest token was fetched; a 401 on a request started before it needs no refresh. */
 	refreshedAt: number;
 	pending?: Promise<string>;
 }
 
 const clients = new Map<string, CachedClient>();
+const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 function required(data: SignInData, field: keyof SignInData, label: string): string {
 	const value = String(data[field] ?? '').trim();
@@ -74,8 +76,17 @@ function clientAuth(kind: SignInKind, data: SignInData): Configuration['auth'] {
 	const base = {
 		clientId,
 		authority: endpoints.authority,
-		// Custom endpoints (sovereign proxies, the emulator) are not in MSAL's list of clouds.
-		knownAuthorities: endpoints.cloud === 'custom' ? [new URL(endpoints.authorityHost).host] : undefined,
+		// The endpoints are known for every cloud, so MSAL needs no discovery round trip; and an
+		// unknown tenant then fails at the token endpoint with its AADSTS90002 instead of an
+		// opaque discovery error.
+		knownAuthorities: [new URL(endpoints.authorityHost).host],
+		authorityMetadata: JSON.stringify({
+			token_endpoint: `${endpoints.authority}/oauth2/v2.0/token`,
+			authorization_endpoint: `${endpoints.authority}/oauth2/v2.0/authorize`,
+			end_session_endpoint: `${endpoints.authority}/oauth2/v2.0/logout`,
+			issuer: `${endpoints.authority}/v2.0`,
+			jwks_uri: `${endpoints.authority}/discovery/v2.0/keys`,
+		}),
 	};
 	if (kind === 'clientCredentials' && data.authMethod === 'certificate') {
 		const privateKey = required(data, 'privateKey', 'Private Key');
@@ -123,8 +134,9 @@ async function fetchToken(kind: SignInKind, data: SignInData, client: CachedClie
 			result = await client.app.acquireTokenByClientCredential({ scopes, skipCache: forceRefresh });
 		} else {
 			if (client.account) {
+				// `.default` never matches a cached token, so look it up by the scopes Entra granted.
 				result = await client.app
-					.acquireTokenSilent({ account: client.account, scopes, forceRefresh })
+					.acquireTokenSilent({ account: client.account, scopes: client.grantedScopes ?? scopes, forceRefresh })
 					.catch(() => null); // refresh token gone or revoked: sign in again below
 			}
 			if (!result) {
@@ -134,6 +146,7 @@ async function fetchToken(kind: SignInKind, data: SignInData, client: CachedClie
 					password: required(data, 'password', 'Password'),
 				});
 				client.account = result?.account ?? undefined;
+				client.grantedScopes = result?.scopes.filter((scope) => !OIDC_SCOPES.has(scope.split('/').pop() ?? ''));
 			}
 		}
 		if (!result?.accessToken) throw new Error('the identity platform returned no access token');

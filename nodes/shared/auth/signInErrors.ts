@@ -31,8 +31,10 @@ export function describeSignInError(error: unknown): SignInFailure {
 	const e = error as { errorMessage?: string; message?: string; errorCode?: string };
 	const text = String(e?.errorMessage || e?.message || error || 'unknown error');
 	const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
-	// Keep the code and sentence; drop trace/correlation lines that only clutter the UI.
-	const firstLine = text.split(/\r?\n/)[0].replace(/^[a-z_]+: /, '').trim();
+	// MSAL wraps the server's words ("Error(s): … - Description: AADSTS…: …"); keep the sentence,
+	// drop trace and correlation ids that only clutter the UI.
+	const described = /Description: ([\s\S]*?)(?: - Correlation ID:| - Trace ID:|\r?\nTrace ID:|$)/.exec(text)?.[1] ?? text;
+	const firstLine = described.split(/\r?\n/)[0].replace(/^[a-z_]+: /, '').trim();
 	return {
 		aadsts,
 		advice: aadsts ? ADVICE[aadsts] : undefined,
@@ -42,5 +44,6 @@ export function describeSignInError(error: unknown): SignInFailure {
 
 export function signInErrorMessage(error: unknown): string {
 	const f = describeSignInError(error);
-	return f.advice ? `Sign-in failed: ${f.advice} (${f.description})` : `Sign-in failed: ${f.description}`;
+	const code = f.aadsts ? ` (AADSTS${f.aadsts})` : '';
+	return f.advice ? `Sign-in failed${code}: ${f.advice} Microsoft says: ${f.description}` : `Sign-in failed${code}: ${f.description}`;
 }
