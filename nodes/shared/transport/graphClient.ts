@@ -166,8 +166,9 @@ export class GraphClient {
 			release();
 			const { status } = response;
 			// A token Graph refuses (revoked, expired early): one fresh token, one more try.
-			if (status === 401 && staleSince === undefined && this.kind !== 'oAuth2' && !call.preAuthenticated) {
+			if (status === 401 && staleSince === undefined && !call.preAuthenticated) {
 				staleSince = startedAt;
+				if (this.kind === 'oAuth2') await this.refreshOAuth2(startedAt);
 				continue;
 			}
 			const retryable = RETRY_STATUSES.has(status) || (status === 504 && idempotent);
@@ -193,6 +194,29 @@ export class GraphClient {
 			return response as GraphResponse<T>;
 		}
 	}
+
+	/**
+	 * n8n refreshes OAuth2 tokens only when a request throws, and ours never throw on a status:
+	 * ask n8n to refresh (and store) the token once for all calls that failed with the old one.
+	 */
+	private async refreshOAuth2(failedRequestStartedAt: number): Promise<void> {
+		if (this.oauthRefresh && this.oauthRefresh.startedAt >= failedRequestStartedAt) {
+			await this.oauthRefresh.done;
+			return;
+		}
+		const done = this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPES.oAuth2).then(
+			() => undefined,
+			(error: Error) => {
+				throw new NodeOperationError(this.node, `Could not refresh the OAuth2 sign-in: ${error.message}`, {
+					description: 'Reconnect the credential (Connect my account).',
+				});
+			},
+		);
+		this.oauthRefresh = { startedAt: Date.now(), done };
+		await done;
+	}
+
+	private oauthRefresh?: { startedAt: number; done: Promise<void> };
 
 	private absoluteUrl(call: GraphCall): string {
 		if (!/^https?:\/\//i.test(call.url)) return `${this.endpoints.graphBaseUrl}${call.url.startsWith('/') ? '' : '/'}${call.url}`;
