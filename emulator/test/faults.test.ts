@@ -1,0 +1,125 @@
+/** Faults, the mailbox concurrency limit, latency and $batch. */
+import type { Emulator } from '../src';
+import { ALICE, appToken, BOB, CAROL, form, graph, mail, mailbox, SECRET, startTenant, TENANT } from './helpers';
+
+let emu: Emulator;
+let token: string;
+
+beforeAll(async () => {
+  emu = await startTenant();
+  token = await appToken(emu);
+});
+afterAll(() => emu.stop());
+beforeEach(() => {
+  emu.clearFaults();
+  emu.setLatency(0);
+  emu.resetStats();
+});
+
+const send = (subject: string) => graph(emu, token, 'POST', `${mailbox(ALICE)}/sendMail`, mail([BOB], subject));
+const delivered = (subject: string) => emu.messages(BOB, 'inbox').filter((m) => m.subject === subject).length;
+
+test('status 429 with Retry-After, for the next matching request only, and counted', async () => {
+  emu.inject({ match: { method: 'POST', path: '/sendMail' }, kind: 'status', status: 429, retryAfterSeconds: 3 });
+  const r = await send('throttled');
+  expect(r.status).toBe(429);
+  expect(r.headers['retry-after']).toBe('3');
+  expect(r.json.error.code).toBe('TooManyRequests');
+  expect(delivered('throttled')).toBe(0);
+  expect((await send('throttled')).status).toBe(202);
+  expect(emu.stats()).toMatchObject({ throttled: 1, faultsFired: 1, graphRequests: 2 });
+});
+
+test('times and regex paths; 503/504/500 carry Graph error bodies', async () => {
+  emu.inject({ match: { path: /\/messages$/ }, times: 2, kind: 'status', status: 503 });
+  expect((await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages`)).json.error.code).toBe('serviceNotAvailable');
+  expect((await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages`)).status).toBe(503);
+  expect((await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages`)).status).toBe(200);
+});
+
+test('drop-before: the request is never processed', async () => {
+  emu.inject({ match: { path: '/sendMail' }, kind: 'drop-before' });
+  await expect(send('dropped before')).rejects.toThrow(/socket hang up|ECONNRESET/);
+  expect(delivered('dropped before')).toBe(0);
+});
+
+test('drop-after: processed (mail delivered), but no answer', async () => {
+  emu.inject({ match: { path: '/sendMail' }, kind: 'drop-after' });
+  await expect(send('dropped after')).rejects.toThrow(/socket hang up|ECONNRESET/);
+  expect(delivered('dropped after')).toBe(1);
+});
+
+test('html: a 502 page; garbage: 200 with broken JSON', async () => {
+  emu.inject({ kind: 'html' });
+  const html = await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages`);
+  expect(html.status).toBe(502);
+  expect(html.headers['content-type']).toContain('text/html');
+  emu.inject({ kind: 'garbage' });
+  const garbage = await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages`);
+  expect(garbage.status).toBe(200);
+  expect(() => JSON.parse(garbage.text)).toThrow();
+});
+
+test('latency faults and global latency', async () => {
+  emu.inject({ kind: 'latency', ms: 150 });
+  let t = Date.now();
+  await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages?$top=1`);
+  expect(Date.now() - t).toBeGreaterThanOrEqual(140);
+  emu.setLatency(100);
+  t = Date.now();
+  await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages?$top=1`);
+  expect(Date.now() - t).toBeGreaterThanOrEqual(90);
+});
+
+test('the token endpoint can fail too, and every token request is counted', async () => {
+  emu.inject({ match: { path: `/${TENANT}/oauth2/v2.0/token` }, kind: 'status', status: 503, retryAfterSeconds: 1 });
+  const fields = { grant_type: 'client_credentials', client_id: 'app-all', client_secret: SECRET.value, scope: `${emu.url}/.default` };
+  const failed = await form(`${emu.url}/${TENANT}/oauth2/v2.0/token`, fields);
+  expect(failed.status).toBe(503);
+  expect(failed.json.error).toBe('temporarily_unavailable');
+  expect((await form(`${emu.url}/${TENANT}/oauth2/v2.0/token`, fields)).status).toBe(200);
+  expect(emu.stats().tokenRequestsByClient).toEqual({ 'app-all': 2 });
+});
+
+test('the 5th concurrent request to one mailbox gets 429 ApplicationThrottled', async () => {
+  emu.setLatency(300);
+  const results = await Promise.all(Array.from({ length: 6 }, () => graph(emu, token, 'GET', `${mailbox(ALICE)}/messages?$top=1`)));
+  const throttled = results.filter((r) => r.status === 429);
+  expect(results.filter((r) => r.status === 200)).toHaveLength(4);
+  expect(throttled).toHaveLength(2);
+  expect(throttled[0].headers['retry-after']).toBe('1');
+  expect(throttled[0].json.error).toMatchObject({ code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' });
+  expect(emu.stats().throttled).toBe(2);
+  // Another mailbox has its own budget.
+  const other = await Promise.all([graph(emu, token, 'GET', `${mailbox(ALICE)}/messages?$top=1`), graph(emu, token, 'GET', `${mailbox(CAROL)}/messages?$top=1`)]);
+  expect(other.map((r) => r.status)).toEqual([200, 200]);
+});
+
+describe('$batch', () => {
+  test('runs up to 20 requests with the outer token; dependsOn; a throttled inner request is a 429 inside a 200', async () => {
+    emu.inject({ match: { path: `/v1.0/users/${BOB}/messages` }, kind: 'status', status: 429, retryAfterSeconds: 2 });
+    const r = await graph(emu, token, 'POST', '/$batch', {
+      requests: [
+        { id: '1', method: 'POST', url: `/users/${ALICE}/sendMail`, headers: { 'Content-Type': 'application/json' }, body: mail([BOB], 'batched') },
+        { id: '2', method: 'GET', url: `/users/${BOB}/messages?$select=subject`, dependsOn: ['1'] },
+        { id: '3', method: 'GET', url: `/users/${encodeURIComponent(CAROL)}/mailFolders/inbox` },
+        { id: '4', method: 'POST', url: `/users/${ALICE}/sendMail`, body: mail([BOB], 'no content type') },
+      ],
+    });
+    expect(r.status).toBe(200);
+    const byId = Object.fromEntries(r.json.responses.map((x: any) => [x.id, x]));
+    expect(byId['1'].status).toBe(202);
+    expect(byId['2'].status).toBe(429);
+    expect(byId['2'].headers['Retry-After']).toBe('2');
+    expect(byId['3'].status).toBe(200);
+    expect(byId['3'].body.displayName).toBe('Inbox');
+    expect(byId['4'].status).toBe(400);
+    expect(delivered('batched')).toBe(1);
+    expect(emu.stats()).toMatchObject({ graphRequests: 1, batchedRequests: 4, throttled: 1 });
+  });
+
+  test('more than 20 requests: 400', async () => {
+    const requests = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/users' }));
+    expect((await graph(emu, token, 'POST', '/$batch', { requests })).status).toBe(400);
+  });
+});
