@@ -38,7 +38,10 @@ async function stored(size: number, fileName: string, mimeType = 'application/oc
 	let left = size;
 	const source = new Readable({
 		read() {
-			if (left === 0) return this.push(null);
+			if (left === 0) {
+				this.push(null);
+				return;
+			}
 			const chunk = randomBytes(Math.min(left, 1024 * 1024));
 			left -= chunk.length;
 			hash.update(chunk);
