@@ -10,9 +10,15 @@ import { MAX_PAGE_SIZE } from '../shared/transport/limits';
 import { pageSizeFor, type FolderRound, type RoundOutcome } from './folderRound';
 import { epochSeconds, idKey, OVERLAP_SECONDS, type FolderCursor } from './newMailCursor';
 
+/**
+ * A trigger starting "from now" first runs a baseline round over this much recent mail (to learn
+ * where Graph stands, and to tolerate any clock difference); its mail is consumed, not emitted.
+ */
+export const BASELINE_LOOKBACK_SECONDS = 24 * 60 * 60;
+
 /** Graph's answer when a delta token is too old or unknown: start a new sync. */
 export function isStaleSyncState(error: unknown): boolean {
-	const e = error as { httpCode?: string; message?: string; context?: { data?: { code?: string } } };
+	const e = error as { httpCode?: string; message?: string };
 	if (String(e?.httpCode) === '410') return true;
 	return /\b(SyncStateNotFound|SyncStateInvalid|InvalidSyncState)\b/i.test(String(e?.message ?? ''));
 }
@@ -21,11 +27,24 @@ export function deltaShape(select: string[] | undefined): string {
 	return `delta|${select ? select.join(',') : '*'}`;
 }
 
-/** A round that starts over at the anchor (minus the overlap), never before the trigger started watching. */
+/** The cursor of a folder the trigger starts watching: from now (a baseline round), or from the beginning. */
+export function newDeltaCursor(shape: string, includeExisting: boolean, nowS: number): FolderCursor {
+	if (includeExisting) return { shape, anchor: 0, startAt: 0, watchedSince: 0 };
+	const since = nowS - BASELINE_LOOKBACK_SECONDS;
+	return { shape, anchor: since, startAt: since, watchedSince: since, baseline: true };
+}
+
+/**
+ * A new round in place of a lost one (stale token, other $select): from the anchor minus the
+ * overlap, never before the trigger started watching. A baseline round simply starts again.
+ */
 export function restartedCursor(cursor: FolderCursor, shape: string): FolderCursor {
-	const { watchedSince, anchor, folderId } = cursor;
-	const startAt = anchor > 0 ? Math.max(watchedSince, anchor - OVERLAP_SECONDS) : watchedSince;
-	return { shape, anchor, startAt, watchedSince, ...(folderId ? { folderId } : {}) };
+	const kept: FolderCursor = { ...cursor };
+	delete kept.link;
+	delete kept.roundNewest;
+	if (cursor.baseline) return { ...kept, shape };
+	const startAt = cursor.anchor > 0 ? Math.max(cursor.watchedSince, cursor.anchor - OVERLAP_SECONDS) : cursor.watchedSince;
+	return { ...kept, shape, startAt };
 }
 
 function isoSeconds(epochS: number): string {
@@ -39,13 +58,17 @@ async function firstCall(round: FolderRound, cursor: FolderCursor): Promise<Grap
 	return { url: `${await round.folderPath()}/messages/delta`, qs, itemIndex: round.itemIndex, permission: 'Mail.Read' };
 }
 
+function linkCall(round: FolderRound, url: string): GraphCall {
+	return { url, itemIndex: round.itemIndex, permission: 'Mail.Read' };
+}
+
 export async function deltaRound(round: FolderRound, start: FolderCursor): Promise<RoundOutcome> {
 	let cursor: FolderCursor = { ...start };
 	const mails: IDataObject[] = [];
 	const seenThisRound = new Set<string>();
 	let requests = 0;
 	let restarted = false;
-	let call: GraphCall = cursor.link ? { url: cursor.link, itemIndex: round.itemIndex, permission: 'Mail.Read' } : await firstCall(round, cursor);
+	let call: GraphCall = cursor.link ? linkCall(round, cursor.link) : await firstCall(round, cursor);
 
 	for (;;) {
 		if (requests > 0 && !round.budget.hasTimeForPage()) return { mails, cursor, stopped: 'budget', restarted, requests };
@@ -53,7 +76,13 @@ export async function deltaRound(round: FolderRound, start: FolderCursor): Promi
 		let page: IDataObject;
 		try {
 			requests++;
-			page = await round.client.request<IDataObject>({ ...call, prefer: [...round.prefer, `odata.maxpagesize=${pageSizeFor(round.limit, mails.length, MAX_PAGE_SIZE)}`] });
+			const response = await round.client.requestFull<IDataObject>({
+				...call,
+				prefer: [...round.prefer, `odata.maxpagesize=${pageSizeFor(round.limit, mails.length, MAX_PAGE_SIZE)}`],
+			});
+			page = response.body;
+			// Graph's clock, not ours, says when the baseline began.
+			if (cursor.baseline && cursor.baselineAt === undefined) cursor = { ...cursor, baselineAt: epochSeconds(response.headers.date) ?? Math.floor(startedAt / 1000) };
 		} catch (error) {
 			// The transport's errors are NodeApiError/NodeOperationError already: pass them on as they are.
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
@@ -71,6 +100,8 @@ export async function deltaRound(round: FolderRound, start: FolderCursor): Promi
 			if (mail['@removed'] || typeof mail.id !== 'string') continue;
 			const received = epochSeconds(mail.receivedDateTime);
 			if (received !== undefined) newest = Math.max(newest ?? received, received);
+			// Baseline: mail that was there before the trigger started is not new.
+			if (cursor.baseline && (received === undefined || received < cursor.baselineAt!)) continue;
 			const key = idKey(mail.id);
 			if (seenThisRound.has(key) || !round.matches(mail) || round.alreadyEmitted(mail)) continue;
 			seenThisRound.add(key);
@@ -88,19 +119,27 @@ export async function deltaRound(round: FolderRound, start: FolderCursor): Promi
 		const deltaLink = page['@odata.deltaLink'] as string | undefined;
 		if (nextLink) {
 			cursor = { ...cursor, link: nextLink, roundNewest: newest };
-			call = { url: nextLink, itemIndex: round.itemIndex, permission: 'Mail.Read' };
+			call = linkCall(round, nextLink);
 			if (mails.length >= round.limit) return { mails, cursor, stopped: 'cap', restarted, requests };
 			continue;
 		}
-		if (deltaLink) {
-			// Caught up: everything received up to the newest mail of this round has been seen.
-			const anchor = Math.max(cursor.anchor, newest ?? cursor.anchor);
-			const caughtUp: FolderCursor = { ...cursor, link: deltaLink, anchor };
-			delete caughtUp.roundNewest;
-			return { mails, cursor: caughtUp, restarted, requests };
-		}
+		if (deltaLink) return { mails, cursor: caughtUp(cursor, deltaLink, newest), restarted, requests };
 		throw new NodeOperationError(round.client.node, 'Graph answered a delta request without a nextLink or deltaLink', {
 			description: 'The sync position is kept; the next poll asks again.',
 		});
 	}
+}
+
+/** End of a round: everything received up to its newest mail has been seen. */
+function caughtUp(cursor: FolderCursor, deltaLink: string, newest: number | undefined): FolderCursor {
+	const next: FolderCursor = { ...cursor, link: deltaLink, anchor: Math.max(cursor.anchor, newest ?? cursor.anchor) };
+	delete next.roundNewest;
+	delete next.baseline;
+	delete next.baselineAt;
+	if (cursor.baseline) {
+		// From here on, mail received from the baseline's start counts as new (and no restart goes earlier).
+		next.watchedSince = cursor.baselineAt ?? next.anchor;
+		next.anchor = Math.max(next.anchor, next.watchedSince);
+	}
+	return next;
 }

@@ -35,8 +35,17 @@ export interface FolderCursor {
 	startAt: number;
 	/** Newest receivedDateTime (epoch s) seen in the round under way. */
 	roundNewest?: number;
-	/** Epoch seconds when the trigger started watching this folder (0: include mail already there). No sync starts earlier. */
+	/**
+	 * Epoch seconds (Graph's clock) from which mail counts as new; 0 includes the mail already there.
+	 * No sync ever starts earlier.
+	 */
 	watchedSince: number;
+	/**
+	 * The first round of a trigger that starts "from now": mail in it is consumed, not emitted, unless
+	 * received at or after `baselineAt` (Graph's Date when the round began), i.e. arrived meanwhile.
+	 */
+	baseline?: boolean;
+	baselineAt?: number;
 	/** The folder's id, once a path had to be looked up (so later polls need no lookup). */
 	folderId?: string;
 }

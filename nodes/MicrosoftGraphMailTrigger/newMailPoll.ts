@@ -8,7 +8,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import type { GraphClient } from '../shared/transport/graphClient';
 import { resolveFolder } from '../shared/folders';
 import { MAILBOX_CONCURRENCY } from '../shared/transport/limits';
-import { deltaRound, deltaShape, restartedCursor } from './deltaSync';
+import { deltaRound, deltaShape, newDeltaCursor, restartedCursor } from './deltaSync';
 import type { FolderRound } from './folderRound';
 import { mailToItem, mapLimited, markAsRead } from './mailItems';
 import { emptyCursor, epochSeconds, idKey, readCursor, writeCursor, type FolderCursor, type NewMailCursor } from './newMailCursor';
@@ -26,7 +26,9 @@ async function folderPathOf(client: GraphClient, mailboxPath: string, folder: Wa
 }
 
 /** The cursor of a folder the trigger starts watching now: from now, or from the beginning. */
-function newFolderCursor(shape: string, includeExisting: boolean, nowS: number): FolderCursor {
+function newFolderCursor(useDelta: boolean, shape: string, includeExisting: boolean, nowS: number): FolderCursor {
+	if (useDelta) return newDeltaCursor(shape, includeExisting, nowS);
+	// Without delta, "now" can only be this clock's.
 	const since = includeExisting ? 0 : nowS;
 	return { shape, anchor: since, startAt: since, watchedSince: since };
 }
@@ -63,7 +65,7 @@ export async function pollNewMail(ctx: IPollFunctions, client: GraphClient, sett
 	for (let i = 0; i < count; i++) {
 		const index = (first + i) % count;
 		const folder = settings.folders[index];
-		let cursor = before.folders[folder.key] ?? newFolderCursor(shape, settings.includeExisting, nowS);
+		let cursor = before.folders[folder.key] ?? newFolderCursor(useDelta, shape, settings.includeExisting, nowS);
 		if (cursor.shape !== shape) cursor = restartedCursor(cursor, shape);
 		const limit = settings.maxMailsPerPoll - emitted.length;
 		if (limit <= 0 || (i > 0 && !budget.hasTimeForPage())) {
