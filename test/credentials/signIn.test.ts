@@ -8,6 +8,7 @@ import { getGraphToken } from '../../nodes/shared/auth/graphTokens';
 import { createGraphClient } from '../../nodes/shared/transport/graphClient';
 import { startContoso, TENANT, type Contoso } from '../fixtures/contoso';
 import { leakedSecrets, visibleText } from '../fixtures/secretScan';
+import { recordVisible } from '../harness/leakWatch';
 import { executeContext } from '../harness/n8nContext';
 
 let contoso: Contoso;
@@ -44,6 +45,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 		await promise;
 	} catch (error) {
 		seen.push(error);
+		recordVisible(error);
 		return error as Error;
 	}
 	throw new Error('expected a failure');

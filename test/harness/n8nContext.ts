@@ -23,6 +23,7 @@ import {
 import { MicrosoftGraphMailClientCredentialsApi } from '../../credentials/MicrosoftGraphMailClientCredentialsApi.credentials';
 import { MicrosoftGraphMailOAuth2Api } from '../../credentials/MicrosoftGraphMailOAuth2Api.credentials';
 import { MicrosoftGraphMailPasswordApi } from '../../credentials/MicrosoftGraphMailPasswordApi.credentials';
+import { recordVisible } from './leakWatch';
 
 const CREDENTIAL_TYPES: Record<string, ICredentialType> = Object.fromEntries(
 	[new MicrosoftGraphMailClientCredentialsApi(), new MicrosoftGraphMailPasswordApi(), new MicrosoftGraphMailOAuth2Api()].map((t) => [t.name, t]),
@@ -137,13 +138,30 @@ export function executeContext(run: NodeRun) {
 /** Runs an action node's `execute` the way n8n does, returning its output. */
 export async function runNode(run: NodeRun): Promise<{ output: INodeExecutionData[][]; store: CredentialStore }> {
 	const { context, store } = executeContext(run);
-	const output = (await run.nodeType.execute!.call(context)) as INodeExecutionData[][];
-	return { output, store };
+	try {
+		const output = (await run.nodeType.execute!.call(context)) as INodeExecutionData[][];
+		recordVisible(output);
+		return { output, store };
+	} catch (error) {
+		recordVisible(error);
+		throw error;
+	}
 }
 
 /** An n8n poll context for a trigger; static data lives in `run.staticData` between polls. */
 export function pollContext(run: NodeRun & { activation?: 'init' | 'manual' | 'activate' | 'update' | 'leadershipChange' }) {
 	const { node, workflow, additionalData, store } = buildWorkflow(run);
 	const context = new PollContext(workflow, node, additionalData, run.mode ?? 'trigger', run.activation ?? 'activate');
-	return { context, store, workflow };
+	/** One poll as n8n runs it; what it emits or throws goes to the secret scan. */
+	const poll = async () => {
+		try {
+			const emitted = await run.nodeType.poll!.call(context);
+			recordVisible(emitted);
+			return emitted;
+		} catch (error) {
+			recordVisible(error);
+			throw error;
+		}
+	};
+	return { context, store, workflow, poll };
 }

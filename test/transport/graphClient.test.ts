@@ -6,6 +6,7 @@ import { MicrosoftGraphMail } from '../../nodes/MicrosoftGraphMail/MicrosoftGrap
 import { createGraphClient, type GraphClient } from '../../nodes/shared/transport/graphClient';
 import { startContoso, type Contoso } from '../fixtures/contoso';
 import { leakedSecrets, visibleText } from '../fixtures/secretScan';
+import { recordVisible } from '../harness/leakWatch';
 import { executeContext } from '../harness/n8nContext';
 
 let contoso: Contoso;
@@ -37,6 +38,7 @@ async function failure(promise: Promise<unknown>): Promise<Error & { description
 		await promise;
 	} catch (error) {
 		errors.push(error);
+		recordVisible(error);
 		return error as Error;
 	}
 	throw new Error('expected a failure');
