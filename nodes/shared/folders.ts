@@ -98,12 +98,17 @@ async function getFolder(client: GraphClient, mailboxPath: string, idOrName: str
 		});
 		return { id: String(folder.id), displayName: String(folder.displayName ?? '') };
 	} catch (error) {
-		const failure = graphFailure(error);
-		if (failure && (FOLDER_NOT_FOUND.has(failure.code) || (failure.status === 400 && ref.mode !== 'path'))) {
-			throw notFound(client, ref, mailboxPath, `Graph answered ${failure.code}.`, itemIndex);
-		}
-		throw error;
+		throw folderLookupError(client, error as Error, ref, mailboxPath, itemIndex);
 	}
+}
+
+/** What the user sees when a folder lookup fails: "no such folder" for Graph's not-found answers. */
+function folderLookupError(client: GraphClient, error: Error, ref: FolderRef, mailboxPath: string, itemIndex?: number): Error {
+	const failure = graphFailure(error);
+	if (failure && (FOLDER_NOT_FOUND.has(failure.code) || (failure.status === 400 && ref.mode !== 'path'))) {
+		return notFound(client, ref, mailboxPath, `Graph answered ${failure.code}.`, itemIndex);
+	}
+	return error;
 }
 
 async function resolvePath(client: GraphClient, mailboxPath: string, ref: FolderRef, itemIndex?: number): Promise<ResolvedFolder> {

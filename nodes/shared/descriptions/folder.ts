@@ -34,7 +34,7 @@ export const folderLocatorField: INodeProperties = {
 	displayName: 'Folder',
 	name: 'folder',
 	type: 'resourceLocator',
-	default: { mode: 'list', value: 'inbox', cachedResultName: 'Inbox' },
+	default: { __rl: true, mode: 'list', value: 'inbox', cachedResultName: 'Inbox' },
 	description: 'Well-known folders work in any mailbox language. A path names folders from the top, separated by "/".',
 	modes: [
 		{

@@ -118,8 +118,7 @@ function queryFor(ctx: IExecuteFunctions, itemIndex: number): { query: MessageQu
 		const filters = ctx.getNodeParameter('filters', itemIndex, {}) as MessageFilters;
 		return { query: buildFilterQuery(filters, ctx.getTimezone()), rawFilter: !!String(filters.rawFilter ?? '').trim() };
 	} catch (error) {
-		if (error instanceof FilterInputError) throw new NodeOperationError(ctx.getNode(), error.message, { itemIndex });
-		throw error;
+		throw error instanceof FilterInputError ? new NodeOperationError(ctx.getNode(), error.message, { itemIndex }) : (error as Error);
 	}
 }
 
@@ -157,10 +156,8 @@ export const getManyOperation: MailOperation = {
 			}
 		} catch (error) {
 			// A 400 on the first page is Graph refusing the query itself: say which and what to change.
-			if (pagesSeen === 0 && error instanceof NodeApiError && error.httpCode === '400' && (query.$filter || query.$search)) {
-				throw refusedQueryError(this.getNode(), error, query, rawFilter, itemIndex);
-			}
-			throw error;
+			const refused = pagesSeen === 0 && error instanceof NodeApiError && error.httpCode === '400' && !!(query.$filter || query.$search);
+			throw refused ? refusedQueryError(this.getNode(), error as NodeApiError, query, rawFilter, itemIndex) : (error as Error);
 		}
 		return items;
 	},

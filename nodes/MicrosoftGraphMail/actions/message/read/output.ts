@@ -80,6 +80,14 @@ export function outputFields(operation: string): INodeProperties[] {
 /** The Options collection entries both read operations share. */
 export const readOptions: INodeProperties[] = [
 	{
+		displayName: 'Attachment Prefix',
+		name: 'attachmentPrefix',
+		type: 'string',
+		default: DEFAULT_ATTACHMENT_PREFIX,
+		displayOptions: { show: { downloadAttachments: [true] } },
+		description: 'Binary property names: the prefix plus a number from 0 (attachment_0, attachment_1, …)',
+	},
+	{
 		displayName: 'Body Format',
 		name: 'bodyFormat',
 		type: 'options',
@@ -98,14 +106,6 @@ export const readOptions: INodeProperties[] = [
 		default: false,
 		description:
 			'Whether to put file attachments into binary properties and describe every attachment under "attachments" (attached mails and cloud links are described, not downloaded)',
-	},
-	{
-		displayName: 'Attachment Prefix',
-		name: 'attachmentPrefix',
-		type: 'string',
-		default: DEFAULT_ATTACHMENT_PREFIX,
-		displayOptions: { show: { downloadAttachments: [true] } },
-		description: 'Binary property names: the prefix plus a number from 0 (attachment_0, attachment_1, …)',
 	},
 	{
 		displayName: 'Max Attachment Size (MB)',
