@@ -5,7 +5,8 @@
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { MicrosoftGraphMailTrigger } from '../../../nodes/MicrosoftGraphMailTrigger/MicrosoftGraphMailTrigger.node';
 import { TENANT, type Contoso } from '../../fixtures/contoso';
-import { pollContext } from '../../harness/n8nContext';
+import { createGraphClient, type GraphClient } from '../../../nodes/shared/transport/graphClient';
+import { executeContext, pollContext } from '../../harness/n8nContext';
 
 export const node = new MicrosoftGraphMailTrigger();
 
@@ -36,10 +37,12 @@ export class Trigger {
 		}).context;
 	}
 
-	/** One scheduled poll: the items it emits ([] for null). */
-	async poll(): Promise<INodeExecutionData[]> {
+	/** One scheduled poll: the items it emits ([] for null). `budgetMs` plays n8n's poll budget. */
+	async poll(options: { budgetMs?: number } = {}): Promise<INodeExecutionData[]> {
 		this.polls++;
-		const out = await node.poll!.call(this.context('trigger'));
+		const context = this.context('trigger');
+		if (options.budgetMs !== undefined) Object.assign(context, { getPollBudgetMs: () => options.budgetMs });
+		const out = await node.poll!.call(context);
 		return out?.[0] ?? [];
 	}
 
@@ -68,4 +71,14 @@ export async function failureOf(promise: Promise<unknown>): Promise<Error & { de
 		return error as Error & { description?: string };
 	}
 	throw new Error('expected the poll to fail');
+}
+
+/** A Graph client signed in as the test app: changes a user (or Outlook) would make to a mailbox. */
+export async function graphAsApp(contoso: Contoso): Promise<GraphClient> {
+	const { context } = executeContext({
+		nodeType: node,
+		parameters: { authentication: 'clientCredentials' },
+		credentials: { microsoftGraphMailClientCredentialsApi: contoso.clientCredentials },
+	});
+	return await createGraphClient(context);
 }
