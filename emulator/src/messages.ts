@@ -13,7 +13,7 @@ const WRITABLE = new Set(
   ['@odata.type', 'subject', 'body', 'toRecipients', 'ccRecipients', 'bccRecipients', 'replyTo', 'from', 'sender', 'importance', 'isRead',
     'isReadReceiptRequested', 'isDeliveryReceiptRequested', 'categories', 'internetMessageHeaders', 'internetMessageId', 'attachments', 'flag',
     'inferenceClassification', 'id', 'conversationId', 'parentFolderId', 'receivedDateTime', 'sentDateTime', 'isDraft', 'hasAttachments', 'bodyPreview',
-    'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'webLink', 'uniqueBody', 'conversationIndex'].map((p) => p.toLowerCase()),
+    'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'webLink', 'uniqueBody', 'conversationIndex', 'singleValueExtendedProperties'].map((p) => p.toLowerCase()),
 );
 /** What may change on a message that is no longer a draft. */
 const PATCHABLE_AFTER_SEND = new Set(['isread', 'categories', 'importance', 'flag', 'inferenceclassification', 'isreadreceiptrequested', 'isdeliveryreceiptrequested', '@odata.type']);
@@ -128,6 +128,10 @@ function applyMessageJson(m: StoredMessage, json: any, creating: boolean): void 
   }
   if (creating && typeof json.internetMessageId === 'string') m.internetMessageId = json.internetMessageId;
   if (creating && Array.isArray(json.attachments)) m.attachments = json.attachments.map(attachmentFromJson);
+  if (Array.isArray(json.singleValueExtendedProperties)) {
+    const flag = json.singleValueExtendedProperties.find((p: any) => /^boolean\s+0x0e01$/i.test(String(p?.id ?? '')));
+    if (flag) m.deleteAfterSubmit = String(flag.value).toLowerCase() === 'true';
+  }
 }
 
 export function attachmentFromJson(a: any) {
@@ -205,7 +209,7 @@ export function sendMail(ctx: MailContext): GraphResponse {
 export function sendDraft(ctx: MailContext): GraphResponse {
   const m = findMessage(ctx);
   if (!m.isDraft) throw errors.badRequest('The item is not a draft and cannot be sent. Only draft messages can be sent.', 'ErrorInvalidOperation');
-  submit(ctx.state, ctx.mailbox, m, true, false);
+  submit(ctx.state, ctx.mailbox, m, !m.deleteAfterSubmit, false);
   return { status: 202 };
 }
 

@@ -161,6 +161,8 @@ export interface StoredMessage {
   conversationId: string;
   isReadReceiptRequested: boolean;
   isDeliveryReceiptRequested: boolean;
+  /** PR_DELETE_AFTER_SUBMIT (singleValueExtendedProperty 'Boolean 0x0E01'): sending a draft keeps no copy in Sent Items. */
+  deleteAfterSubmit?: boolean;
   inferenceClassification: 'focused' | 'other';
   flag: { flagStatus: string };
   attachments: StoredAttachment[];
