@@ -166,6 +166,18 @@ describe('large attachments: draft, upload session, send', () => {
 		expect(out.json).toMatchObject({ path: 'draft', messageId: expect.any(String), attachments: [{ name: 'big.bin', size: big.length }, { name: 'small.txt', size: small.length }] });
 	});
 
+	test('Save to Sent Items off on the draft path: delivered, no copy kept, no draft left', async () => {
+		const ann = addMailbox(contoso, 'ann-large-nosave');
+		const sender = addMailbox(contoso, 'sender-large-nosave');
+		const [out] = await send(contoso, {
+			parameters: { mailbox: sender, toRecipients: ann, subject: 'Big, unsaved', bodyContent: 'x', options: { attachments: 'big', saveToSentItems: false } },
+			items: [{ json: {}, binary: { big: binary(randomFile(3 * 1024 * 1024 + 5), 'big.bin') } }],
+		});
+		expect(inbox(ann).map((m) => m.subject)).toEqual(['Big, unsaved']);
+		expect(contoso.emu.messages(sender)).toEqual([]);
+		expect(out.json).toMatchObject({ path: 'draft', saveToSentItems: false });
+	});
+
 	test('a connection dropped after the draft was sent does not produce a second copy', async () => {
 		const ann = addMailbox(contoso, 'ann-drop-send');
 		contoso.emu.inject({ match: { method: 'POST', path: /\/messages\/[^/]+\/send$/ }, kind: 'drop-after' });
