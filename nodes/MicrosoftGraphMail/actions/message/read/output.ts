@@ -6,7 +6,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { GraphClient } from '../../../../shared/transport/graphClient';
 import { MAX_ATTACHMENT_BYTES } from '../../../../shared/transport/limits';
 import { parallelItemsOption } from '../../operation';
-import { attachmentsToBinary } from './attachmentsToBinary';
+import { attachmentsToBinary, type BinaryContext } from './attachmentsToBinary';
 import { SIMPLIFIED_SELECT, simplifyMessage } from './simplify';
 
 export type OutputKind = 'simplified' | 'raw' | 'fields';
@@ -158,9 +158,9 @@ export function preferFor(settings: OutputSettings): string[] {
 	return settings.bodyFormat ? [`outlook.body-content-type="${settings.bodyFormat}"`] : [];
 }
 
-/** One Graph message → one n8n item (with its attachments, when asked for). */
+/** One Graph message → one n8n item (with its attachments, when asked for). Execute and poll contexts both do. */
 export async function messageToItem(
-	ctx: IExecuteFunctions,
+	ctx: BinaryContext,
 	client: GraphClient,
 	mailboxPath: string,
 	message: IDataObject,
