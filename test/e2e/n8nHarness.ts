@@ -12,6 +12,7 @@ import * as https from 'https';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { CREDENTIAL_BLANKING_VALUE } from 'n8n-workflow';
 
 export const N8N_VERSION = '2.41.1';
 export const NODE24_VERSION = '24.21.0';
@@ -466,8 +467,12 @@ export class N8n {
   async testCredential(id: string): Promise<{ status: string; message: string }> {
     if (!this.cookie) await this.login();
     const cred = await this.rest('GET', `/credentials/${id}?includeData=true`);
+    // n8n shows a connected OAuth2 token as `oauthTokenData: true`; sent back as n8n's blanking
+    // sentinel it is restored from the stored credential (as secrets are), so the test sees it.
+    const data = { ...cred.data };
+    if (data.oauthTokenData === true) data.oauthTokenData = CREDENTIAL_BLANKING_VALUE;
     return this.rest('POST', '/credentials/test', {
-      credentials: { id: cred.id, name: cred.name, type: cred.type, data: cred.data },
+      credentials: { id: cred.id, name: cred.name, type: cred.type, data },
     });
   }
 
