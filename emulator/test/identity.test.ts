@@ -197,6 +197,16 @@ describe('username and password (ROPC)', () => {
     expect(e.errorMessage).toContain(code);
   });
 
+  test('through the organizations authority the tenant comes from the user name; MSAL then serves from its cache', async () => {
+    const app = msal({ clientId: 'app-user', clientSecret: SECRET.value }, 'organizations');
+    const result = await app.acquireTokenByUsernamePassword({ scopes: ['Mail.Send'], username: ALICE, password: PASSWORD });
+    expect(result!.account!.tenantId).toBe(TENANT);
+    emu.resetStats();
+    const silent = await app.acquireTokenSilent({ account: result!.account!, scopes: ['Mail.Send'] });
+    expect(silent.accessToken).toBe(result!.accessToken);
+    expect(emu.stats().tokenRequests).toBe(0);
+  });
+
   test('a scope the app was not granted: AADSTS65001', async () => {
     const e = await aadError(msal({ clientId: 'app-user', clientSecret: SECRET.value }).acquireTokenByUsernamePassword({ scopes: ['Mail.Send.Shared'], username: ALICE, password: PASSWORD }));
     expect(e.errorMessage).toContain('AADSTS65001');
