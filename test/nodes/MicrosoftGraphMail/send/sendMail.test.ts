@@ -166,6 +166,21 @@ describe('large attachments: draft, upload session, send', () => {
 		expect(out.json).toMatchObject({ path: 'draft', messageId: expect.any(String), attachments: [{ name: 'big.bin', size: big.length }, { name: 'small.txt', size: small.length }] });
 	});
 
+	test('several files under 3 MB but over 3 MB together: draft, the rest added one by one, all intact and in order', async () => {
+		const ann = addMailbox(contoso, 'ann-many-small');
+		const files = [randomFile(1_500_000), randomFile(1_400_000), randomFile(1_300_000)];
+		const [out] = await send(contoso, {
+			parameters: { toRecipients: ann, subject: 'Three files', bodyContent: 'x', options: { attachments: 'f0, f1, f2' } },
+			items: [{ json: {}, binary: Object.fromEntries(files.map((f, i) => [`f${i}`, binary(f, `f${i}.bin`)])) }],
+		});
+		const [m] = inbox(ann);
+		for (const [i, f] of files.entries()) expect(sha256(m.attachments.find((a) => a.name === `f${i}.bin`)!.contentBytes!)).toBe(sha256(f));
+		expect(out.json).toMatchObject({ path: 'draft', attachments: files.map((f, i) => ({ name: `f${i}.bin`, size: f.length })) });
+		const log = contoso.emu.stats().log;
+		expect(log.filter((e) => e.method === 'POST' && e.path.endsWith('/attachments')).length).toBeGreaterThanOrEqual(1);
+		expect(log.filter((e) => e.method === 'PUT')).toEqual([]);
+	});
+
 	test('Save to Sent Items off on the draft path: delivered, no copy kept, no draft left', async () => {
 		const ann = addMailbox(contoso, 'ann-large-nosave');
 		const sender = addMailbox(contoso, 'sender-large-nosave');
