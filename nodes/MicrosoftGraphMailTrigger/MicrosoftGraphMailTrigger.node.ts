@@ -2,8 +2,8 @@ import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunction
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { testGraphMailCredential } from '../shared/auth/credentialTest';
 import { authenticationField, CREDENTIAL_TEST_METHOD } from '../shared/descriptions/authentication';
-import { searchFolders } from '../shared/methods/folderSearch';
 import { createGraphClient } from '../shared/transport/graphClient';
+import { getWatchableFolders } from './folderOptions';
 import { pollNewMail } from './newMailPoll';
 import { newestMatchingMail } from './testEvent';
 import { triggerProperties } from './triggerDescription';
@@ -32,7 +32,7 @@ export class MicrosoftGraphMailTrigger implements INodeType {
 
 	methods = {
 		credentialTest: { [CREDENTIAL_TEST_METHOD]: testGraphMailCredential },
-		listSearch: { searchFolders },
+		loadOptions: { getWatchableFolders },
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

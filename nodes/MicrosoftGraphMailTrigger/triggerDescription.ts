@@ -1,7 +1,6 @@
 /** The New Mail trigger's fields. Folder, output and attachment choices are the action node's own. */
 import type { INodeProperties } from 'n8n-workflow';
 import { mailboxField } from '../shared/descriptions/authentication';
-import { folderLocatorField } from '../shared/descriptions/folder';
 import { outputFields, readOptions } from '../MicrosoftGraphMail/actions/message/read/output';
 
 export const DEFAULT_MAX_MAILS_PER_POLL = 500;
@@ -28,15 +27,14 @@ export const triggerProperties: INodeProperties[] = [
 	},
 	{ ...mailboxField, displayOptions: { show: newMail } },
 	{
-		displayName: 'Folders',
+		displayName: 'Folder Names or IDs',
 		name: 'folders',
-		type: 'fixedCollection',
-		typeOptions: { multipleValues: true, sortable: true },
-		placeholder: 'Add Folder',
-		default: { folder: [{ folder: { __rl: true, mode: 'list', value: 'inbox', cachedResultName: 'Inbox' } }] },
-		description: 'Folders to watch (each on its own; subfolders are not included)',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getWatchableFolders', loadOptionsDependsOn: ['mailbox'] },
+		default: ['inbox'],
+		description:
+			'Folders to watch, each on its own (subfolders are not included). Choose from the list, or specify IDs, well-known names (inbox, sentitems, …) or paths such as Inbox/Invoices using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: { show: newMail },
-		options: [{ displayName: 'Folder', name: 'folder', values: [{ ...folderLocatorField, required: true }] }],
 	},
 	{
 		displayName: 'Include Mail Already in the Folder',

@@ -26,6 +26,12 @@ export interface NewMailSettings {
 	maxMailsPerPoll: number;
 }
 
+/** A plain string is a well-known name, an id, or (with a "/": ids never have one) a path. */
+function refOf(value: unknown): FolderRef {
+	if (typeof value === 'string' && value.includes('/')) return { mode: 'path', value: value.trim() };
+	return folderRef(value);
+}
+
 function watched(ref: FolderRef): WatchedFolder | undefined {
 	if (!ref.value) return undefined;
 	if (ref.mode === 'path') return { key: `path:${ref.value.toLowerCase()}`, ref };
@@ -34,17 +40,14 @@ function watched(ref: FolderRef): WatchedFolder | undefined {
 }
 
 /**
- * The Folders parameter: the editor's list of folder locators, or (expressions, API users) an array
- * or comma-separated string of well-known names and folder ids.
+ * The Folders parameter: the list's values (well-known names, ids), or from an expression an array
+ * or comma-separated string of names, ids and paths (folder locator objects work too).
  */
 export function watchedFolders(parameter: unknown): WatchedFolder[] {
-	let refs: unknown[];
-	if (typeof parameter === 'string') refs = parameter.split(',');
-	else if (Array.isArray(parameter)) refs = parameter;
-	else refs = (((parameter as IDataObject | undefined)?.folder as IDataObject[] | undefined) ?? []).map((entry) => entry?.folder);
+	const refs: unknown[] = typeof parameter === 'string' ? parameter.split(',') : Array.isArray(parameter) ? parameter : [parameter];
 	const folders = new Map<string, WatchedFolder>();
 	for (const ref of refs) {
-		const folder = watched(folderRef(ref));
+		const folder = watched(refOf(typeof ref === 'string' ? ref.trim() : ref));
 		if (folder && !folders.has(folder.key)) folders.set(folder.key, folder);
 	}
 	return [...folders.values()];
