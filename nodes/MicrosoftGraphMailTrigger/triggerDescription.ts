@@ -32,8 +32,8 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getWatchableFolders', loadOptionsDependsOn: ['mailbox'] },
 		default: ['inbox'],
-		description:
-			'Folders to watch, each on its own (subfolders are not included). Choose from the list, or specify IDs, well-known names (inbox, sentitems, …) or paths such as Inbox/Invoices using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Each folder is watched on its own (not its subfolders). An expression may also give well-known names (inbox, sentitems) or paths such as Inbox/Invoices.',
 		displayOptions: { show: newMail },
 	},
 	{
