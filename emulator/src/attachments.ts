@@ -1,6 +1,6 @@
 /** Attachments of a message: list, get (with $expand of an item attachment), raw $value, add (≤ 3 MB), delete. */
 import { errors, isoSeconds, parseJsonBody, type GraphResponse } from './http';
-import { isWellFormedId } from './mailStore';
+import { missingItem } from './mailStore';
 import { attachmentFromJson, contextUrl, findMessage } from './messages';
 import { htmlToText } from './messageView';
 import type { MailContext } from './graphRouter';
@@ -41,9 +41,8 @@ function expandsItem(ctx: MailContext): boolean {
 function findAttachment(ctx: MailContext): StoredAttachment {
   const m = findMessage(ctx);
   const a = m.attachments.find((x) => x.id === ctx.params.aid);
-  if (a) return a;
-  if (!isWellFormedId(ctx.params.aid)) throw errors.badRequest('Id is malformed.', 'ErrorInvalidIdMalformed');
-  throw errors.notFound();
+  if (!a) throw missingItem(ctx.params.aid);
+  return a;
 }
 
 export function listAttachments(ctx: MailContext): GraphResponse {

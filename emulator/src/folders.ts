@@ -53,7 +53,7 @@ function listFolders(ctx: MailContext, parent: Folder, context: string): GraphRe
 }
 
 export function listTopFolders(ctx: MailContext): GraphResponse {
-  return listFolders(ctx, ctx.mailbox.folders.get(ctx.mailbox.rootId)!, contextUrl(ctx, 'mailFolders'));
+  return listFolders(ctx, ctx.mailbox.root(), contextUrl(ctx, 'mailFolders'));
 }
 
 export function listChildFolders(ctx: MailContext): GraphResponse {
@@ -78,7 +78,7 @@ function create(ctx: MailContext, parent: Folder): GraphResponse {
 }
 
 export function createTopFolder(ctx: MailContext): GraphResponse {
-  return create(ctx, ctx.mailbox.folders.get(ctx.mailbox.rootId)!);
+  return create(ctx, ctx.mailbox.root());
 }
 
 export function createChildFolder(ctx: MailContext): GraphResponse {

@@ -467,7 +467,7 @@ export class Identity {
   }
 }
 
-function parseBasicAuth(header: string | undefined): { id: string; secret: string } | undefined {
+export function parseBasicAuth(header: string | undefined): { id: string; secret: string } | undefined {
   if (!header?.startsWith('Basic ')) return undefined;
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');

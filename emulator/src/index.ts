@@ -5,7 +5,7 @@
 import type * as https from 'node:https';
 import { createAdminApi } from './adminApi';
 import { Identity } from './identity';
-import { attachmentFromSeed, conversationIdFor, newMessage, recipient } from './mailStore';
+import { attachmentFromSeed, cloneMessage, conversationIdFor, newMessage, recipient } from './mailStore';
 import { toGraphMessage } from './messageView';
 import { createHandler, listen } from './server';
 import { EmulatorState } from './state';
@@ -106,7 +106,7 @@ class RunningEmulator implements Emulator {
   messages(upn: string, folder?: string): StoredMessage[] {
     const mailbox = this.state.store.of(this.userOf(upn));
     const folderId = folder === undefined ? undefined : this.folderOf(upn, folder).folder.id;
-    return mailbox.messagesIn(folderId).map((m) => ({ ...m, attachments: m.attachments.map((a) => ({ ...a })) }));
+    return mailbox.messagesIn(folderId).map(cloneMessage);
   }
 
   outbound() {

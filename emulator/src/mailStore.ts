@@ -4,6 +4,7 @@
  * are positions in that sequence, so nothing that happens while a client pages is lost.
  */
 import * as crypto from 'node:crypto';
+import { errors, GraphError } from './http';
 import type { OutboundMessage, Recipient, SeedAttachment, StoredAttachment, StoredMessage, User } from './types';
 
 export interface Folder {
@@ -41,6 +42,11 @@ export function isWellFormedId(id: string): boolean {
   return /^[A-Za-z0-9_\-+/]{20,}={0,2}$/.test(id);
 }
 
+/** What Graph answers for an id it cannot find: malformed ids and unknown ids differ. */
+export function missingItem(id: string): GraphError {
+  return isWellFormedId(id) ? errors.notFound() : new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
+}
+
 const sameName = (f: Folder, name: string) => f.displayName.toLowerCase() === name.toLowerCase();
 
 export class Mailbox {
@@ -67,6 +73,10 @@ export class Mailbox {
     const folder: Folder = { id: newItemId('AQMkAD'), displayName, parentFolderId: parentId, isHidden: false };
     this.folders.set(folder.id, folder);
     return folder;
+  }
+
+  root(): Folder {
+    return this.folders.get(this.rootId)!;
   }
 
   childFolders(parentId: string): Folder[] {
@@ -219,10 +229,15 @@ export function attachmentFromSeed(a: SeedAttachment): StoredAttachment {
   };
 }
 
+/** A deep copy that keeps attachment bytes as Buffers (structuredClone would make them Uint8Arrays). */
+export function cloneMessage(m: StoredMessage): StoredMessage {
+  return { ...structuredClone({ ...m, attachments: [] }), attachments: m.attachments.map((a) => ({ ...a })) };
+}
+
 /** Copies a message for another mailbox/folder: new ids, same content and attachment bytes. */
 export function copyMessage(src: StoredMessage, user: User, folderId: string, receivedMs: number, fields: Partial<StoredMessage> = {}): StoredMessage {
   return newMessage(user, folderId, receivedMs, {
-    ...structuredClone({ ...src, attachments: [] }),
+    ...cloneMessage(src),
     id: newItemId('AAMkAD'),
     mailboxUserId: user.id,
     folderId,

@@ -1,7 +1,7 @@
 /** Messages: list, get, create draft, update, delete, move/copy, sendMail, send a draft, and delivery. */
-import { errors, GraphError, parseJsonBody, type GraphResponse } from './http';
+import { errors, parseJsonBody, type GraphResponse } from './http';
 import { listCollection } from './listQuery';
-import { attachmentFromSeed, conversationIdFor, copyMessage, isWellFormedId, newMessage, recipient, type Folder, type Mailbox } from './mailStore';
+import { attachmentFromSeed, cloneMessage, conversationIdFor, copyMessage, missingItem, newMessage, recipient, type Folder, type Mailbox } from './mailStore';
 import { MESSAGE_ENTITY, parseSelect, renderMessage, searchMatcher } from './messageView';
 import { renderAttachment } from './attachments';
 import type { MailContext } from './graphRouter';
@@ -22,17 +22,13 @@ const ADDRESS = /^[^@\s"<>]+@[^@\s"<>]+\.[^@\s"<>]+$/;
 
 export function findFolder(ctx: MailContext, ref: string): Folder {
   const folder = ctx.mailbox.findFolderByIdOrWellKnown(ref);
-  if (folder) return folder;
-  if (!isWellFormedId(ref)) throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
-  throw errors.notFound();
+  if (!folder) throw missingItem(ref);
+  return folder;
 }
 
 export function findMessage(ctx: MailContext, id = ctx.params.id): StoredMessage {
   const msg = ctx.mailbox.messages.get(id);
-  if (!msg) {
-    if (!isWellFormedId(id)) throw new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
-    throw errors.notFound();
-  }
+  if (!msg) throw missingItem(id);
   if (ctx.folderScope && findFolder(ctx, ctx.folderScope).id !== msg.folderId) throw errors.notFound();
   return msg;
 }
@@ -253,7 +249,7 @@ function submit(state: EmulatorState, mailbox: Mailbox, m: StoredMessage, saveTo
     if (rcpt && rcpt.userPrincipalName === address) deliver(state, m, rcpt);
     else if (!rcpt) external.push(r.emailAddress.address);
   }
-  if (external.length) state.store.outbound.push({ fromTenantId: owner.tenantId, sender: owner.mail, recipients: external, message: structuredClone(m) });
+  if (external.length) state.store.outbound.push({ fromTenantId: owner.tenantId, sender: owner.mail, recipients: external, message: cloneMessage(m) });
 }
 
 function deliver(state: EmulatorState, m: StoredMessage, rcpt: User): void {

@@ -9,7 +9,7 @@ import { BodyTooLargeError, errorResponse, errors, GraphError, MAX_REQUEST_BYTES
 import { handleBatch } from './batch';
 import { faultResponse } from './faultResponses';
 import { runGraphRequest } from './graphRouter';
-import type { Identity } from './identity';
+import { parseBasicAuth, type Identity } from './identity';
 import { handleUpload } from './uploadSessions';
 import { sleep, type EmulatorState } from './state';
 import type { Fault } from './types';
@@ -44,8 +44,7 @@ function write(res: ServerResponse, answer: GraphResponse, area: Area): void {
 function tokenClientId(req: IncomingMessage, body: Buffer): string {
   const fromForm = new URLSearchParams(body.toString('utf8')).get('client_id');
   if (fromForm) return fromForm;
-  const basic = req.headers.authorization?.startsWith('Basic ') ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString('utf8').split(':')[0] : '';
-  return basic || '(none)';
+  return parseBasicAuth(req.headers.authorization)?.id ?? '(none)';
 }
 
 export function createHandler(state: EmulatorState, identity: Identity, admin: AdminHandler) {

@@ -47,6 +47,7 @@ describe('sendMail', () => {
     const out = emu.outbound().at(-1)!;
     expect(out.recipients).toEqual(['partner@fabrikam.example']);
     expect(out.sender).toBe(ALICE);
+    expect(Buffer.isBuffer(out.message.attachments[0].contentBytes)).toBe(true);
   });
 
   test('saveToSentItems: false keeps no copy', async () => {
