@@ -101,7 +101,7 @@ export function messageDelta(ctx: MailContext): GraphResponse {
 
   const preferred = pageSizeFromPrefer(ctx.req.headers['prefer']);
   const pageSize = preferred ?? state.ps ?? DEFAULT_PAGE_SIZE;
-  if (preferred) ctx.responseHeaders['Preference-Applied'] = `odata.maxpagesize=${preferred}`;
+  if (preferred) ctx.responseHeaders['Preference-Applied'] = [ctx.responseHeaders['Preference-Applied'], `odata.maxpagesize=${preferred}`].filter(Boolean).join(', ');
   const filter = state.flt ? parseFilter(state.flt, DELTA_FILTER_ENTITY) : undefined;
   const select = parseSelect(state.sel ?? null);
   const from = Math.max(state.since, state.after);

@@ -158,12 +158,15 @@ function matchRoute(method: string, rest: string[]): { route: Route; params: Rec
   return pathMatched ? 'method' : undefined;
 }
 
-function bodyPreference(req: GraphRequest): { pref: BodyPreference; applied?: string } {
+/** The Prefer preferences honoured on every route: body type, and immutable ids (ids never change here anyway). */
+function preferences(req: GraphRequest): { pref: BodyPreference; applied: string[] } {
   const prefer = req.headers['prefer'] ?? '';
+  const applied: string[] = [];
   const m = /outlook\.body-content-type\s*=\s*"?(text|html)"?/i.exec(prefer);
-  if (!m) return { pref: undefined };
-  const pref = m[1].toLowerCase() as 'text' | 'html';
-  return { pref, applied: `outlook.body-content-type="${pref}"` };
+  const pref = m ? (m[1].toLowerCase() as 'text' | 'html') : undefined;
+  if (pref) applied.push(`outlook.body-content-type="${pref}"`);
+  if (/IdType\s*=\s*"?ImmutableId"?/i.test(prefer)) applied.push('IdType="ImmutableId"');
+  return { pref, applied };
 }
 
 /** Handles one Graph request (already past fault injection). */
@@ -212,7 +215,7 @@ export async function handleGraph(state: EmulatorState, req: GraphRequest, extra
   if (!release) throw errors.throttled('ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', 1);
   try {
     await sleep(state.latencyMs + extraLatencyMs);
-    const { pref, applied } = bodyPreference(req);
+    const { pref, applied } = preferences(req);
     const ctx: MailContext = {
       state,
       req,
@@ -224,7 +227,7 @@ export async function handleGraph(state: EmulatorState, req: GraphRequest, extra
       folderScope,
       contextPath,
       bodyPreference: pref,
-      responseHeaders: applied ? { 'Preference-Applied': applied } : {},
+      responseHeaders: applied.length ? { 'Preference-Applied': applied.join(', ') } : {},
     };
     const res = await matched.route.handler(ctx);
     return { ...res, headers: { ...ctx.responseHeaders, ...res.headers } };

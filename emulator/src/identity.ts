@@ -222,7 +222,7 @@ export class Identity {
 
     switch (grantType) {
       case 'client_credentials':
-        return this.clientCredentials(app, tenant, form.get('scope') ?? '');
+        return this.clientCredentials(app, tenant, form.get('scope'));
       case 'password':
         return this.password(app, tenant, form);
       case 'authorization_code':
@@ -305,7 +305,8 @@ export class Identity {
       throw aad.assertionExpired();
   }
 
-  private clientCredentials(app: App, tenant: Tenant, scope: string): GraphResponse {
+  private clientCredentials(app: App, tenant: Tenant, scope: string | null): GraphResponse {
+    if (!scope) throw aad.missingParameter('scope');
     const scopes = scope.trim().split(/\s+/);
     if (scopes.length !== 1 || !scopes[0].endsWith('/.default')) throw aad.badScope(scope);
     const resource = scopes[0].slice(0, -'/.default'.length);

@@ -37,7 +37,8 @@ function sessionUrl(state: EmulatorState, s: UploadSession): string {
 
 export function createUploadSession(ctx: MailContext): GraphResponse {
   const m = findMessage(ctx);
-  const item = parseJsonBody(ctx.req.body).AttachmentItem;
+  const json = parseJsonBody(ctx.req.body);
+  const item = json.AttachmentItem ?? json.attachmentItem; // Graph's action parameters are case-insensitive
   if (!item || typeof item !== 'object') throw errors.badRequest("The 'AttachmentItem' parameter is required.", 'ErrorInvalidParameter');
   if (String(item.attachmentType ?? '').toLowerCase() !== 'file')
     throw errors.badRequest("Only attachmentType 'file' is supported for upload sessions.", 'ErrorInvalidParameter');

@@ -115,6 +115,7 @@ describe('messages', () => {
     expect(all.json.value.length).toBeGreaterThanOrEqual(29);
     const one = await graph(emu, token, 'GET', `${base}/messages/${encodeURIComponent(all.json.value[0].id)}?$select=subject`, undefined, { prefer: 'IdType="ImmutableId"' });
     expect(one.status).toBe(200);
+    expect(one.headers['preference-applied']).toBe('IdType="ImmutableId"');
     expect(one.json).toHaveProperty('subject');
   });
 });
