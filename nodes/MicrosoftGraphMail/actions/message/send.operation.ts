@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- FieldError is converted below; other errors come from the transport as NodeApiError/NodeOperationError */
 /**
  * Send Mail: validate the whole item first (nothing is sent for a bad item), then one sendMail
  * (attachments up to 3 MB in all) or draft + upload sessions + send (files up to 150 MB each).

@@ -13,6 +13,7 @@ export interface MailAddress {
 export class InputError extends Error {}
 
 /** CR, LF and the other control characters: never allowed in anything that ends up in a header. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const LINE_BREAK = /[\r\n]/;
 

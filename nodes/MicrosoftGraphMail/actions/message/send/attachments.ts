@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- FieldError becomes a NodeOperationError naming the item in send.operation.ts */
 /**
  * Attachments from the item's binary properties, through n8n's binary helpers so every binary
  * mode works (default: in memory; filesystem, S3, database: by id, read as a stream).

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- what is re-thrown is the transport's NodeApiError/NodeOperationError, with a note added */
 /**
  * The two ways a mail leaves: one sendMail with everything inline (attachments up to 3 MB in all),
  * or a draft that larger attachments are added to before it is sent. Only the draft path can tell,

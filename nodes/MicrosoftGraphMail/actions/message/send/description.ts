@@ -7,7 +7,7 @@ export const SEND_OPERATION = 'send';
 
 const displayOptions = { show: { operation: [SEND_OPERATION] } };
 
-const addressHint = 'Comma or semicolon separated, e.g. <code>ann@contoso.com; "Doe, Bob" &lt;bob@fabrikam.com&gt;</code>, or an array from an expression';
+const addressHint = 'Comma- or semicolon-separated, e.g. <code>ann@contoso.com; "Doe, Bob" &lt;bob@fabrikam.com&gt;</code>, or an array from an expression';
 
 export const sendFields: INodeProperties[] = [
 	{
@@ -47,14 +47,14 @@ export const sendFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'data, invoice',
 				description:
-					'Binary properties of the item to attach, comma separated. Up to 3 MB in total they go with one sendMail request; larger mails (files up to 150 MB each) are sent as a draft with an upload session, which needs Mail.ReadWrite too.',
+					'Binary properties of the item to attach, comma-separated. Up to 3 MB in total they go with one sendMail request; larger mails (files up to 150 MB each) are sent as a draft with an upload session, which needs Mail.ReadWrite too.',
 			},
 			{
 				displayName: 'Categories',
 				name: 'categories',
 				type: 'string',
 				default: '',
-				description: 'Outlook categories for the sent copy, comma separated',
+				description: 'Outlook categories for the sent copy, comma-separated',
 			},
 			{
 				displayName: 'From',
@@ -82,7 +82,7 @@ export const sendFields: INodeProperties[] = [
 				default: '',
 				placeholder: 'logo, chart=chart@report',
 				description:
-					'Binary properties to embed in the HTML body, comma separated. Each is referenced as <code>&lt;img src="cid:logo"&gt;</code> by its property name, or by the content ID given after =.',
+					'Binary properties to embed in the HTML body, comma-separated. Each is referenced as <code>&lt;img src="cid:logo"&gt;</code> by its property name, or by the content ID given after =.',
 			},
 			{
 				displayName: 'Internet Headers',
@@ -97,7 +97,7 @@ export const sendFields: INodeProperties[] = [
 						displayName: 'Header',
 						name: 'header',
 						values: [
-							{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'x-ticket-id' },
+							{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'x-crm-reference' },
 							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
 						],
 					},

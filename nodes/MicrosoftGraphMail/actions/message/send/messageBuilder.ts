@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- pure checks without a node; send.operation.ts turns FieldError/InputError into NodeOperationError naming the item */
 /**
  * What the user asked for → Graph's message JSON. Pure: every check that can be made without Graph
  * is made here, before any request, so a bad item sends nothing.
