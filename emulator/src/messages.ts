@@ -198,13 +198,10 @@ export function sendMail(ctx: MailContext): GraphResponse {
   return { status: 202 };
 }
 
-/**
- * Sending a message that is no longer a draft answers 400 ErrorInvalidOperation (ids are immutable
- * here, so the id still finds the sent copy; Graph with changing ids would answer 404).
- */
+/** Sending a message that is not (or no longer) a draft answers 404 ErrorItemNotFound, as Graph does. */
 export function sendDraft(ctx: MailContext): GraphResponse {
   const m = findMessage(ctx);
-  if (!m.isDraft) throw errors.badRequest('The item is not a draft and cannot be sent. Only draft messages can be sent.', 'ErrorInvalidOperation');
+  if (!m.isDraft) throw errors.notFound();
   submit(ctx.state, ctx.mailbox, m, !m.deleteAfterSubmit, false);
   return { status: 202 };
 }

@@ -136,6 +136,7 @@ async function upload(state: EmulatorState, req: IncomingMessage, sessionId: str
   if (!(await copyBody(req, session.buffer, start, length)))
     throw uploadError(400, 'ErrorInvalidRequest', `The body length does not match the Content-Range length ${length}.`);
   session.received = end + 1;
+  session.expiresAt = Date.now() + SESSION_LIFETIME_MS; // each fragment extends the session
   if (session.received < session.size)
     // Outlook's upload sessions answer the next expected offset without a trailing '-'.
     return { status: 200, json: { '@odata.context': `${state.url}/v1.0/$metadata#microsoft.graph.uploadSession`, expirationDateTime: isoSeconds(session.expiresAt), nextExpectedRanges: [String(session.received)] } };

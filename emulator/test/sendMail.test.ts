@@ -161,10 +161,11 @@ describe('drafts, attachments and upload sessions', () => {
     expect(delivered.attachments[0].contentBytes!.equals(bytes)).toBe(true);
     expect(emu.messages(ALICE, 'drafts').find((m) => m.id === id)).toBeUndefined();
     expect(emu.messages(ALICE, 'sentitems').find((m) => m.id === id)).toBeDefined();
-    // Sending again: the message is no longer a draft.
+    // Sending again: the message is no longer a draft (though GET still finds it by its immutable id).
     const again = await graph(emu, token, 'POST', `${mailbox(ALICE)}/messages/${encodeURIComponent(id)}/send`);
-    expect(again.status).toBe(400);
-    expect(again.json.error.code).toBe('ErrorInvalidOperation');
+    expect(again.status).toBe(404);
+    expect(again.json.error).toMatchObject({ code: 'ErrorItemNotFound', message: 'The specified object was not found in the store.' });
+    expect((await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages/${encodeURIComponent(id)}`)).json.isDraft).toBe(false);
   });
 
   test('an upload chunk over 4 MB: 413', async () => {
