@@ -3,7 +3,8 @@
  * recovers from a stale delta token without repeats, and keeps a burst in arrival order.
  */
 import { startContoso, type Contoso } from '../../fixtures/contoso';
-import { addMailbox, failureOf, subjects, Trigger } from './triggerFixture';
+import { pollContext } from '../../harness/n8nContext';
+import { addMailbox, failureOf, node, subjects, Trigger } from './triggerFixture';
 
 let contoso: Contoso;
 beforeAll(async () => {
@@ -148,4 +149,28 @@ test('the time budget stops paging early; the rest comes with the next poll', as
 	} finally {
 		contoso.emu.setLatency(0);
 	}
+});
+
+test('n8n 2.41 durable poll cursors: the poll writes only the staged copy n8n hands it, once, and not at all when it fails', async () => {
+	const mailbox = addMailbox(contoso, 'cursor-durable');
+	const staged: Record<string, unknown> = {};
+	const run = async () => {
+		const { context, workflow } = pollContext({
+			nodeType: node,
+			parameters: { authentication: 'clientCredentials', event: 'newMail', mailbox },
+			credentials: { microsoftGraphMailClientCredentialsApi: contoso.clientCredentials },
+		});
+		// As n8n's TriggerExecutionContextFactory does with durable cursors: node static data is a staged snapshot.
+		Object.assign(context, { resolveNodeStaticData: () => staged });
+		const out = await node.poll!.call(context);
+		expect(workflow.staticData).toEqual({});
+		return out?.[0] ?? [];
+	};
+	await run();
+	contoso.emu.seedMessage(mailbox, 'inbox', { subject: 'one' });
+	const before = JSON.stringify(staged);
+	contoso.emu.inject({ match: { path: deltaPath }, kind: 'status', status: 500, times: 1 });
+	await expect(run()).rejects.toThrow();
+	expect(JSON.stringify(staged)).toBe(before);
+	expect(subjects(await run())).toEqual(['one']);
 });
