@@ -60,6 +60,9 @@ export function createAdminApi(emu: Emulator) {
         case 'POST latency':
           emu.setLatency(Number(json.ms ?? 0));
           return ok({ ok: true });
+        case 'POST delivery-delay':
+          emu.setDeliveryDelay(Number(json.ms ?? 0));
+          return ok({ ok: true });
         case 'POST expire-tokens':
           emu.expireTokens();
           return ok({ ok: true });

@@ -125,6 +125,10 @@ class RunningEmulator implements Emulator {
     this.state.latencyMs = ms;
   }
 
+  setDeliveryDelay(ms: number): void {
+    this.state.deliveryDelayMs = ms;
+  }
+
   inject(fault: Fault): void {
     this.state.faults.inject(fault);
   }
@@ -146,6 +150,8 @@ class RunningEmulator implements Emulator {
   }
 
   stop(): Promise<void> {
+    for (const timer of this.state.pendingDeliveries) clearTimeout(timer);
+    this.state.pendingDeliveries.clear();
     return new Promise((resolve) => {
       if (!this.server) return resolve();
       this.server.close(() => resolve());
@@ -164,6 +170,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     latencyMs: options.latencyMs ?? 0,
     mailboxConcurrencyLimit: options.mailboxConcurrencyLimit ?? 4,
   });
+  state.deliveryDelayMs = options.deliveryDelayMs ?? 0;
   const emu = new RunningEmulator(state, cert.certPem, cert.certPath);
   const identity = new Identity(state.directory, state.tokens, () => state.url);
   const server = await listen(createHandler(state, identity, createAdminApi(emu)), cert, options.port ?? 0);

@@ -249,9 +249,19 @@ function submit(state: EmulatorState, mailbox: Mailbox, m: StoredMessage, saveTo
   if (external.length) state.store.outbound.push({ fromTenantId: owner.tenantId, sender: owner.mail, recipients: external, message: cloneMessage(m) });
 }
 
+/** Puts a copy in the recipient's Inbox, at once or after deliveryDelayMs (202 means accepted, not delivered). */
 function deliver(state: EmulatorState, m: StoredMessage, rcpt: User): void {
   if (!rcpt.hasMailbox) return;
-  const box = state.store.of(rcpt);
-  box.insert(copyMessage(m, rcpt, box.wellKnownId('inbox'), box.nextReceivedTime(), { bccRecipients: [], isRead: false, isDraft: false }));
+  const snapshot = cloneMessage(m);
+  const put = () => {
+    const box = state.store.of(rcpt);
+    box.insert(copyMessage(snapshot, rcpt, box.wellKnownId('inbox'), box.nextReceivedTime(), { bccRecipients: [], isRead: false, isDraft: false }));
+  };
+  if (state.deliveryDelayMs <= 0) return put();
+  const timer = setTimeout(() => {
+    state.pendingDeliveries.delete(timer);
+    put();
+  }, state.deliveryDelayMs);
+  state.pendingDeliveries.add(timer);
 }
 

@@ -18,6 +18,9 @@ export class EmulatorState {
   readonly uploadSessions = new Map<string, UploadSession>();
   url = '';
   latencyMs: number;
+  deliveryDelayMs = 0;
+  /** Deliveries waiting for deliveryDelayMs; cleared on stop. */
+  readonly pendingDeliveries = new Set<NodeJS.Timeout>();
   /** Bumped by invalidateDeltaTokens(): delta tokens of an older epoch answer 410. */
   deltaEpoch = 1;
   counters = emptyStats();

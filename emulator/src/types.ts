@@ -9,6 +9,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Concurrent requests allowed per (app or user) + mailbox. Default 4; false switches the limit off. */
   mailboxConcurrencyLimit?: number | false;
+  /** Delay between sendMail's 202 and the copies appearing in recipients' inboxes. Default 0 (at once). */
+  deliveryDelayMs?: number;
   /** Where the TLS certificate lives. Default <repo>/.cache/emulator-tls. */
   tlsDir?: string;
 }
@@ -263,6 +265,7 @@ export interface Emulator {
   stats(): EmulatorStats;
   resetStats(): void;
   setLatency(ms: number): void;
+  setDeliveryDelay(ms: number): void;
   inject(fault: Fault): void;
   clearFaults(): void;
   expireTokens(): void;

@@ -50,6 +50,18 @@ describe('sendMail', () => {
     expect(Buffer.isBuffer(out.message.attachments[0].contentBytes)).toBe(true);
   });
 
+  test('with a delivery delay, 202 comes before the copy reaches the inbox', async () => {
+    emu.setDeliveryDelay(150);
+    try {
+      expect((await graph(emu, token, 'POST', `${mailbox(ALICE)}/sendMail`, mail([BOB], 'Later'))).status).toBe(202);
+      expect(emu.messages(BOB, 'inbox').filter((m) => m.subject === 'Later')).toHaveLength(0);
+      await new Promise((r) => setTimeout(r, 250));
+      expect(emu.messages(BOB, 'inbox').filter((m) => m.subject === 'Later')).toHaveLength(1);
+    } finally {
+      emu.setDeliveryDelay(0);
+    }
+  });
+
   test('saveToSentItems: false keeps no copy', async () => {
     const before = emu.messages(ALICE, 'sentitems').length;
     expect((await graph(emu, token, 'POST', `${mailbox(ALICE)}/sendMail`, { ...mail([BOB], 'No copy'), saveToSentItems: false })).status).toBe(202);
