@@ -55,7 +55,7 @@ export function changeKey(m: StoredMessage): string {
   return 'CQAAABYAAA' + Buffer.from(`${m.id.slice(-12)}:${m.changedSeq}`).toString('base64url');
 }
 
-export function toGraphMessage(m: StoredMessage, bodyPref?: BodyPreference): GraphMessage & Record<string, unknown> {
+export function toGraphMessage(m: StoredMessage): GraphMessage & Record<string, unknown> {
   return {
     id: m.id,
     createdDateTime: isoSeconds(m.createdDateTime),
@@ -103,7 +103,7 @@ export function parseSelect(select: string | null, allowed = ALL_PROPS, typeName
 }
 
 export function renderMessage(m: StoredMessage, select: string[] | undefined, bodyPref: BodyPreference): Record<string, unknown> {
-  const full = toGraphMessage(m, bodyPref);
+  const full = toGraphMessage(m);
   full.body = convertBody(m.body, bodyPref);
   full.uniqueBody = full.body;
   const props = select ?? DEFAULT_PROPS;

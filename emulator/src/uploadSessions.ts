@@ -71,10 +71,6 @@ export function createUploadSession(ctx: MailContext): GraphResponse {
   };
 }
 
-function uploadError(status: number, code: string, message: string): GraphError {
-  return new GraphError(status, code, message);
-}
-
 /** Reads exactly `length` bytes of the request into `target` at `offset`; false if the body was not that long. */
 function copyBody(req: IncomingMessage, target: Buffer, offset: number, length: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
@@ -110,31 +106,31 @@ export async function handleUpload(state: EmulatorState, req: IncomingMessage, s
 async function upload(state: EmulatorState, req: IncomingMessage, sessionId: string, query: URLSearchParams): Promise<GraphResponse> {
   const session = state.uploadSessions.get(sessionId);
   if (req.headers.authorization)
-    throw uploadError(401, 'InvalidAuthenticationToken', 'The upload URL is pre-authenticated: do not send an Authorization header.');
+    throw new GraphError(401, 'InvalidAuthenticationToken', 'The upload URL is pre-authenticated: do not send an Authorization header.');
   if (!session || session.authToken !== query.get('authtoken') || session.expiresAt < Date.now())
-    throw uploadError(404, 'ErrorItemNotFound', 'The upload session was not found or has expired.');
+    throw new GraphError(404, 'ErrorItemNotFound', 'The upload session was not found or has expired.');
   if (req.method === 'DELETE') {
     state.uploadSessions.delete(sessionId);
     return { status: 204 };
   }
-  if (req.method !== 'PUT') throw uploadError(405, 'ErrorInvalidRequest', 'Upload URLs accept PUT and DELETE.');
+  if (req.method !== 'PUT') throw new GraphError(405, 'ErrorInvalidRequest', 'Upload URLs accept PUT and DELETE.');
   await sleep(state.latencyMs);
 
   const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.headers['content-range'] ?? '');
-  if (!range) throw uploadError(400, 'ErrorInvalidRequest', "A 'Content-Range: bytes start-end/total' header is required.");
+  if (!range) throw new GraphError(400, 'ErrorInvalidRequest', "A 'Content-Range: bytes start-end/total' header is required.");
   const [start, end, total] = range.slice(1).map(Number);
   const length = end - start + 1;
-  if (total !== session.size) throw uploadError(400, 'ErrorInvalidRequest', `The total size ${total} does not match the size of the upload session (${session.size}).`);
+  if (total !== session.size) throw new GraphError(400, 'ErrorInvalidRequest', `The total size ${total} does not match the size of the upload session (${session.size}).`);
   if (length > MAX_REQUEST_BYTES) throw errors.tooLarge();
   if (start !== session.received || end < start || end >= total)
-    throw uploadError(416, 'ErrorInvalidRange', `The range ${start}-${end} is not the expected range ${session.received}-.`);
+    throw new GraphError(416, 'ErrorInvalidRange', `The range ${start}-${end} is not the expected range ${session.received}-.`);
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) !== length)
-    throw uploadError(400, 'ErrorInvalidRequest', `Content-Length ${declared} does not match the Content-Range length ${length}.`);
+    throw new GraphError(400, 'ErrorInvalidRequest', `Content-Length ${declared} does not match the Content-Range length ${length}.`);
 
   session.buffer ??= Buffer.alloc(session.size);
   if (!(await copyBody(req, session.buffer, start, length)))
-    throw uploadError(400, 'ErrorInvalidRequest', `The body length does not match the Content-Range length ${length}.`);
+    throw new GraphError(400, 'ErrorInvalidRequest', `The body length does not match the Content-Range length ${length}.`);
   session.received = end + 1;
   session.expiresAt = Date.now() + SESSION_LIFETIME_MS; // each fragment extends the session
   if (session.received < session.size)
@@ -145,7 +141,7 @@ async function upload(state: EmulatorState, req: IncomingMessage, sessionId: str
   const user = state.directory.findUserAnywhere(session.mailboxUserId);
   const mailbox = user && state.store.of(user);
   const message = mailbox?.messages.get(session.messageId);
-  if (!mailbox || !message) throw uploadError(404, 'ErrorItemNotFound', 'The message of this upload session no longer exists.');
+  if (!mailbox || !message) throw new GraphError(404, 'ErrorItemNotFound', 'The message of this upload session no longer exists.');
   const attachment = attachmentFromSeed({ name: session.name, contentType: session.contentType, contentBytes: session.buffer, isInline: session.isInline, contentId: session.contentId });
   message.attachments.push(attachment);
   mailbox.touch(message);
