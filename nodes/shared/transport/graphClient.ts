@@ -157,7 +157,11 @@ export class GraphClient {
 				if (!NOT_SENT.has(code) && !idempotent) throw outcomeUnknownError(this.node, `${method} ${this.describe(url)}`, code, call.itemIndex);
 				const delay = backoffMs(attempt);
 				if (attempt + 1 >= RETRY.maxAttempts || waited + delay > RETRY.maxTotalWaitMs) {
-					throw new NodeOperationError(this.node, `Could not reach Graph (${code}) after ${attempt + 1} attempts`, { itemIndex: call.itemIndex });
+					// The code goes into the description: n8n replaces messages naming ECONNRESET & co. with a generic text.
+					throw new NodeOperationError(this.node, `Could not reach Graph after ${attempt + 1} attempts`, {
+						description: `Network error ${code} on ${method} ${this.describe(url)}`,
+						itemIndex: call.itemIndex,
+					});
 				}
 				await sleep(delay);
 				waited += delay;
