@@ -10,7 +10,7 @@ export class MicrosoftGraphMail implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Microsoft Graph Mail',
 		name: 'microsoftGraphMail',
-		icon: 'file:graphMail.svg',
+		icon: { light: 'file:graphMail.svg', dark: 'file:graphMail.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] }}',
