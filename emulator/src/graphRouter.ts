@@ -114,12 +114,19 @@ export function checkPermission(claims: AccessClaims, perm: Permission, ownMailb
   throw errors.accessDenied();
 }
 
+/** Microsoft Graph's application id: also a valid audience of Graph tokens. */
+const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+
 export function authenticate(state: EmulatorState, req: GraphRequest): AccessClaims {
   const header = req.headers['authorization'];
   const wwwAuth = { 'WWW-Authenticate': `Bearer realm="", authorization_uri="${state.url}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"` };
   if (!header || !/^bearer\s+\S/i.test(header)) throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token is empty.', wwwAuth);
   const result = state.tokens.verifyAccessToken(header.replace(/^bearer\s+/i, '').trim());
   if ('error' in result) throw new GraphError(401, 'InvalidAuthenticationToken', result.error, wwwAuth);
+  // Graph takes only tokens issued for itself: a token for another cloud's Graph is refused.
+  const aud = String(result.claims.aud).replace(/\/+$/, '').toLowerCase();
+  if (aud !== state.url.toLowerCase() && aud !== GRAPH_APP_ID)
+    throw new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.', wwwAuth);
   return result.claims;
 }
 

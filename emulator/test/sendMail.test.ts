@@ -1,6 +1,6 @@
 /** Sending: sendMail delivery, validation, permissions, drafts, attachments and upload sessions. */
 import type { Emulator } from '../src';
-import { ALICE, appToken, BOB, CAROL, graph, mail, mailbox, request, startTenant, userToken } from './helpers';
+import { ALICE, appToken, BOB, CAROL, form, graph, mail, mailbox, request, SECRET, startTenant, TENANT, userToken } from './helpers';
 
 let emu: Emulator;
 let token: string;
@@ -121,6 +121,11 @@ describe('permissions', () => {
   test('a missing, foreign or expired token: 401 InvalidAuthenticationToken', async () => {
     expect((await request(`${emu.url}/v1.0${mailbox(ALICE)}/messages`)).json.error.code).toBe('InvalidAuthenticationToken');
     expect((await graph(emu, 'a.b.c', 'GET', `${mailbox(ALICE)}/messages`)).status).toBe(401);
+    // A token for another resource (here the US Government cloud's Graph) is refused.
+    const foreign = await form(`${emu.url}/${TENANT}/oauth2/v2.0/token`, { grant_type: 'client_credentials', client_id: 'app-all', client_secret: SECRET.value, scope: 'https://graph.microsoft.us/.default' });
+    const wrongAudience = await graph(emu, foreign.json.access_token, 'GET', `${mailbox(ALICE)}/messages`);
+    expect(wrongAudience.status).toBe(401);
+    expect(wrongAudience.json.error.message).toBe('Access token validation failure. Invalid audience.');
     const t = await appToken(emu);
     emu.expireTokens();
     const r = await graph(emu, t, 'GET', `${mailbox(ALICE)}/messages`);
