@@ -185,6 +185,16 @@ describe('drafts, attachments and upload sessions', () => {
     expect((await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages/${encodeURIComponent(id)}`)).json.isDraft).toBe(false);
   });
 
+  test('a draft marked PR_DELETE_AFTER_SUBMIT leaves no Sent Items copy', async () => {
+    const draft = await graph(emu, token, 'POST', `${mailbox(ALICE)}/messages`, {
+      ...mail([BOB], 'No trace').message,
+      singleValueExtendedProperties: [{ id: 'Boolean 0x0E01', value: 'true' }],
+    });
+    expect((await graph(emu, token, 'POST', `${mailbox(ALICE)}/messages/${encodeURIComponent(draft.json.id)}/send`)).status).toBe(202);
+    expect(emu.messages(ALICE).find((m) => m.subject === 'No trace')).toBeUndefined();
+    expect(emu.messages(BOB, 'inbox').filter((m) => m.subject === 'No trace')).toHaveLength(1);
+  });
+
   test('an upload chunk over 4 MB: 413', async () => {
     const draft = await graph(emu, token, 'POST', `${mailbox(ALICE)}/messages`, mail([BOB], 'Chunks').message);
     const size = 6 * 1024 * 1024;
