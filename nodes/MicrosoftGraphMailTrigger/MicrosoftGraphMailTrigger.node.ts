@@ -13,7 +13,7 @@ export class MicrosoftGraphMailTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Microsoft Graph Mail Trigger',
 		name: 'microsoftGraphMailTrigger',
-		icon: 'file:graphMail.svg',
+		icon: { light: 'file:graphMail.svg', dark: 'file:graphMail.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["event"] === "newMail" ? "New Mail" : $parameter["event"] }}',
