@@ -175,7 +175,3 @@ export async function getGraphToken(kind: SignInKind, data: SignInData, staleSin
 		if (client.pending === pending) client.pending = undefined;
 	}
 }
-
-export function graphEndpoints(data: CloudCredentialData): ResolvedEndpoints {
-	return resolveEndpoints(data);
-}
