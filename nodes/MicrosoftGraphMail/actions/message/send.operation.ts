@@ -8,7 +8,8 @@ import type { GraphClient } from '../../../shared/transport/graphClient';
 import type { MailOperation } from '../operation';
 import { InputError, parseAddressList, type MailAddress } from './send/addresses';
 import { resolveAttachments } from './send/attachments';
-import { planDelivery, sendInline, sendViaDraft, type Permissions } from './send/delivery';
+import { planDelivery, sendInline, sendViaDraft, type DeliveryPlan, type Permissions } from './send/delivery';
+import { deleteDrafts, DELIVERY, findMarked, sendMarker, type Delivery } from './send/exactlyOnce';
 import { SEND_OPERATION, sendFields } from './send/description';
 import { buildMessage, FieldError, splitList, type InternetHeader, type MailInput } from './send/messageBuilder';
 
@@ -34,11 +35,30 @@ function headerRows(value: unknown): InternetHeader[] {
 	return (rows as IDataObject[]).filter((r) => r && String(r.name ?? '').trim() !== '').map((r) => ({ name: String(r.name).trim(), value: String(r.value ?? '') }));
 }
 
-function readInput(ctx: IExecuteFunctions, i: number): MailInput & { saveToSentItems: boolean; options: IDataObject } {
+interface SendInput extends MailInput {
+	saveToSentItems: boolean;
+	delivery: Delivery;
+	idempotencyKey?: string;
+	options: IDataObject;
+}
+
+function readDelivery(options: IDataObject): Pick<SendInput, 'delivery' | 'idempotencyKey'> {
+	const delivery = String(options.delivery ?? DELIVERY.auto) as Delivery;
+	if (!Object.values(DELIVERY).includes(delivery)) throw new FieldError('Delivery', `Unknown delivery "${delivery}"`);
+	const key = String(options.idempotencyKey ?? '').trim();
+	if (!key) return { delivery };
+	if (delivery !== DELIVERY.draft) throw new FieldError('Idempotency Key', 'Works only with Delivery: Exactly Once (via Draft)');
+	// The sent copy in the mailbox is what proves a mail went out; without it a re-run would send again.
+	if (options.saveToSentItems === false) throw new FieldError('Idempotency Key', 'Needs Save to Sent Items on: the sent copy is how a re-run knows the mail went out');
+	return { delivery, idempotencyKey: key };
+}
+
+function readInput(ctx: IExecuteFunctions, i: number): SendInput {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
 	const from = addresses('From', options.from);
 	if (from.length > 1) throw new FieldError('From', 'Give one address');
 	return {
+		...readDelivery(options),
 		to: addresses('To', ctx.getNodeParameter('toRecipients', i, '')),
 		cc: addresses('CC', ctx.getNodeParameter('ccRecipients', i, '')),
 		bcc: addresses('BCC', ctx.getNodeParameter('bccRecipients', i, '')),
@@ -56,6 +76,11 @@ function readInput(ctx: IExecuteFunctions, i: number): MailInput & { saveToSentI
 	};
 }
 
+/** Exactly once: a mail that would fit one sendMail goes as a draft too (with the same attachments in the draft's body). */
+function forDelivery(plan: DeliveryPlan, delivery: Delivery): DeliveryPlan {
+	return delivery === DELIVERY.draft && plan.path === 'inline' ? { ...plan, path: 'draft' } : plan;
+}
+
 async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]> {
 	const mailbox = String(this.getNodeParameter('mailbox', itemIndex, '') ?? '');
 	const mailboxUrl = client.mailboxPath(mailbox, itemIndex);
@@ -67,7 +92,7 @@ async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: 
 		if (sources.some((s) => s.contentId) && input.bodyContentType !== 'html') {
 			throw new FieldError('Inline Images', 'Inline images need an HTML body (Body Content Type: HTML) that refers to them as cid:…');
 		}
-		prepared = { input, message, sources, plan: planDelivery(message, sources) };
+		prepared = { input, message, sources, plan: forDelivery(planDelivery(message, sources), input.delivery) };
 	} catch (error) {
 		if (!(error instanceof FieldError)) throw error;
 		throw new NodeOperationError(this.getNode(), `${error.field}: ${error.message} [item ${itemIndex}]`, {
@@ -90,10 +115,23 @@ async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: 
 		path: plan.path,
 		saveToSentItems: input.saveToSentItems,
 	};
+	json.delivery = input.delivery;
 	if (plan.path === 'inline') {
 		await sendInline(this, client, mailboxUrl, message, plan, common);
 	} else {
-		const result = await sendViaDraft(this, client, mailboxUrl, message, plan, common);
+		let marker: string | undefined;
+		if (input.delivery === DELIVERY.draft) {
+			marker = sendMarker(mailboxUrl, input.idempotencyKey);
+			json.internetMessageId = marker;
+			if (input.idempotencyKey) {
+				const earlier = await findMarked(client, mailboxUrl, marker, itemIndex);
+				const sent = earlier.find((m) => m.isDraft === false);
+				if (sent) return [{ json: { ...json, messageId: sent.id, alreadySent: true } }];
+				await deleteDrafts(client, mailboxUrl, earlier, itemIndex);
+				json.alreadySent = false;
+			}
+		}
+		const result = await sendViaDraft(this, client, mailboxUrl, message, plan, { ...common, marker });
 		json.messageId = result.messageId;
 		if (result.internetMessageId) json.internetMessageId = result.internetMessageId;
 		if (result.checked) json.sendConfirmedAfterRetry = true;

@@ -8,6 +8,7 @@ import { NodeApiError, NodeOperationError, sleep, type IDataObject, type IExecut
 import type { GraphClient } from '../../../../shared/transport/graphClient';
 import { MAX_INLINE_ATTACHMENT_BYTES, MAX_REQUEST_BYTES } from '../../../../shared/transport/limits';
 import { readWhole, type AttachmentSource } from './attachments';
+import { deleteDrafts, findMarked } from './exactlyOnce';
 import { FieldError } from './messageBuilder';
 import { uploadAttachment } from './uploadSession';
 
@@ -134,6 +135,8 @@ async function sendDraft(client: GraphClient, messageUrl: string, draftsFolderId
 			await client.request({ method: 'POST', url: `${messageUrl}/send`, permission: options.permission, itemIndex: options.itemIndex });
 			return { checked: attempt > 1 };
 		} catch (error) {
+			// Not a draft any more on a second try: the earlier attempt went out after all (Exchange submits asynchronously).
+			if (attempt > 1 && error instanceof NodeApiError && String(error.httpCode) === '404') return { checked: true };
 			if (!isAmbiguous(error)) throw error;
 			let state: DraftState = 'draft';
 			for (const wait of SETTLE_MS) {
@@ -173,6 +176,34 @@ async function postAttachment(ctx: IExecuteFunctions, client: GraphClient, messa
 	}
 }
 
+const MAX_CREATE_ATTEMPTS = 3;
+
+/**
+ * POST …/messages with a marker in internetMessageId. After an ambiguous failure the marker is
+ * looked up: the draft is used if it was created, created again if not (an unsent draft is
+ * harmless, so even a lookup that misses it cannot send anything twice).
+ */
+async function createMarkedDraft(
+	client: GraphClient,
+	mailboxUrl: string,
+	body: IDataObject,
+	marker: string,
+	options: { itemIndex: number; permission: string },
+): Promise<{ id?: string; parentFolderId?: string; internetMessageId?: string }> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await client.request({ method: 'POST', url: `${mailboxUrl}/messages`, body, permission: options.permission, itemIndex: options.itemIndex });
+		} catch (error) {
+			if (!isAmbiguous(error) || attempt >= MAX_CREATE_ATTEMPTS) throw error;
+			const [found, ...extra] = (await findMarked(client, mailboxUrl, marker, options.itemIndex)).filter((m) => m.isDraft !== false);
+			if (found) {
+				await deleteDrafts(client, mailboxUrl, extra, options.itemIndex);
+				return { id: found.id, parentFolderId: found.parentFolderId, internetMessageId: marker };
+			}
+		}
+	}
+}
+
 export interface DraftResult {
 	messageId: string;
 	internetMessageId?: string;
@@ -187,7 +218,7 @@ export async function sendViaDraft(
 	mailboxUrl: string,
 	message: IDataObject,
 	plan: DeliveryPlan,
-	options: { saveToSentItems: boolean; itemIndex: number; permissions: Permissions },
+	options: { saveToSentItems: boolean; itemIndex: number; permissions: Permissions; marker?: string },
 ): Promise<DraftResult> {
 	const { itemIndex, permissions } = options;
 	const draftBody: IDataObject = { ...message };
@@ -200,14 +231,19 @@ export async function sendViaDraft(
 	if (!options.saveToSentItems) draftBody.singleValueExtendedProperties = [{ id: 'Boolean 0x0E01', value: 'true' }];
 
 	let draft: { id?: string; parentFolderId?: string; internetMessageId?: string };
-	try {
-		draft = await client.request({ method: 'POST', url: `${mailboxUrl}/messages`, body: draftBody, permission: permissions.readWrite, itemIndex });
-	} catch (error) {
-		if (!isAmbiguous(error)) throw error;
-		throw new NodeOperationError(client.node, `Creating the draft broke off before Graph answered: nothing was sent [item ${itemIndex}]`, {
-			description: `${(error as Error).message}. Not repeated automatically. A draft may have been created in Drafts: it is an orphan (harmless, never sent; delete it). Run the item again to send the mail.`,
-			itemIndex,
-		});
+	if (options.marker) {
+		draftBody.internetMessageId = options.marker;
+		draft = await createMarkedDraft(client, mailboxUrl, draftBody, options.marker, { itemIndex, permission: permissions.readWrite });
+	} else {
+		try {
+			draft = await client.request({ method: 'POST', url: `${mailboxUrl}/messages`, body: draftBody, permission: permissions.readWrite, itemIndex });
+		} catch (error) {
+			if (!isAmbiguous(error)) throw error;
+			throw new NodeOperationError(client.node, `Creating the draft broke off before Graph answered: nothing was sent [item ${itemIndex}]`, {
+				description: `${(error as Error).message}. Not repeated automatically. A draft may have been created in Drafts: it is an orphan (harmless, never sent; delete it). Run the item again to send the mail, or use Delivery: Exactly Once (via Draft), which finds the draft again.`,
+				itemIndex,
+			});
+		}
 	}
 	if (!draft.id) throw new NodeOperationError(client.node, 'Graph created the draft but returned no id', { itemIndex });
 	const messageUrl = `${mailboxUrl}/messages/${encodeURIComponent(draft.id)}`;

@@ -57,12 +57,42 @@ export const sendFields: INodeProperties[] = [
 				description: 'Outlook categories for the sent copy, comma-separated',
 			},
 			{
+				displayName: 'Delivery',
+				name: 'delivery',
+				type: 'options',
+				options: [
+					{
+						name: 'Automatic',
+						value: 'auto',
+						description:
+							'One sendMail request when the mail fits (attachments up to 3 MB), else a draft. If the connection breaks after a sendMail, the outcome is unknown and the item fails without being sent again.',
+					},
+					{
+						name: 'Exactly Once (via Draft)',
+						value: 'draft',
+						description:
+							'Always a draft, then send it: every step can be checked after a broken connection, so the mail goes out once. Two requests per mail; needs Mail.ReadWrite too.',
+					},
+				],
+				default: 'auto',
+				description: 'How the mail is handed to Graph, and what can be known after a broken connection',
+			},
+			{
 				displayName: 'From',
 				name: 'from',
 				type: 'string',
 				default: '',
 				placeholder: 'team@contoso.com',
 				description: 'Send on behalf of this address. The mailbox must have Send on Behalf or Send As rights for it in Exchange, or Graph refuses the mail.',
+			},
+			{
+				displayName: 'Idempotency Key',
+				name: 'idempotencyKey',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. the ID of the mail being answered',
+				description:
+					'With Delivery: Exactly Once. A value unique to this mail, e.g. the ID of the mail being answered. Running the item again (after a failure, a retry, a re-run) sends nothing if a mail with this key already went out from the mailbox: safe to retry any error. Needs Save to Sent Items.',
 			},
 			{
 				displayName: 'Importance',
