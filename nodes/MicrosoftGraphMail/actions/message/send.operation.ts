@@ -115,7 +115,7 @@ async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: 
 		path: plan.path,
 		saveToSentItems: input.saveToSentItems,
 	};
-	json.delivery = input.delivery;
+	if (input.delivery !== DELIVERY.auto) json.delivery = input.delivery;
 	if (plan.path === 'inline') {
 		await sendInline(this, client, mailboxUrl, message, plan, common);
 	} else {
