@@ -297,19 +297,47 @@ async function screenshots(n8n: N8n, report: string) {
   );
   const cookie = n8n.authCookie!;
   const w = (id: string, node?: string) => `${n8n.url}/workflow/${id}${node ? `/${nodeId(id, node)}` : ''}`;
+  // Runs in the page before a shot: close n8n's "Production Checklist" popover, optionally scroll a
+  // label of the node panel into view.
+  const tidy = (scrollTo?: string) => `
+    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+    const byText = (t) => [...document.querySelectorAll('body *')].find((e) =>
+      [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() === t));
+    for (let i = 0; i < 8; i++) {
+      await sleep(400);
+      const title = byText('Production Checklist');
+      if (!title) continue;
+      for (let e = title; e && e !== document.body; e = e.parentElement) {
+        const pos = getComputedStyle(e).position;
+        if (pos === 'absolute' || pos === 'fixed') { e.style.display = 'none'; break; }
+      }
+      break;
+    }
+    ${scrollTo ? `const l = byText(${JSON.stringify(scrollTo)}); if (l) l.scrollIntoView({ block: 'start' });` : ''}
+    await sleep(300);`;
+  const shot = (url: string, file: string, waitForText: string, scrollTo?: string) => ({
+    url,
+    file: path.join(SHOTS_DIR, file),
+    waitForText,
+    waitMs: 2500,
+    width: 1440,
+    height: 1000,
+    script: tidy(scrollTo),
+  });
+  const lines = report.split('\n').length + 2;
   const plan = {
     cookies: [{ name: cookie.name, value: cookie.value, url: n8n.url }],
     // The auth cookie is bound to the browser id sent at login (the harness's fixed one).
     localStorage: { origin: n8n.url, items: { 'n8n-browserId': BROWSER_ID } },
     shots: [
-      { url: w(WF.forward), file: path.join(SHOTS_DIR, 'n8n-workflow-new-mail-forward.png'), waitForText: 'New Mail', waitMs: 3000 },
-      { url: w(WF.forward, 'New Mail'), file: path.join(SHOTS_DIR, 'n8n-node-new-mail-trigger.png'), waitForText: 'Poll Times', waitMs: 3000 },
-      { url: w(WF.sendCC), file: path.join(SHOTS_DIR, 'n8n-workflow-send-mail.png'), waitForText: 'Send Mail', waitMs: 3000 },
-      { url: w(WF.sendCC, 'Send Mail'), file: path.join(SHOTS_DIR, 'n8n-node-send-mail.png'), waitForText: 'Authentication', waitMs: 3000 },
-      { url: w(WF.getFiltered, 'Get Messages'), file: path.join(SHOTS_DIR, 'n8n-node-get-messages.png'), waitForText: 'Authentication', waitMs: 3000 },
-      { url: `${n8n.url}/home/credentials/${CRED_IDS.clientCredentials}`, file: path.join(SHOTS_DIR, 'n8n-credential-client-credentials.png'), waitForText: 'Client ID', waitMs: 3000 },
-      { url: `${n8n.url}/home/credentials/${CRED_IDS.oAuth2}`, file: path.join(SHOTS_DIR, 'n8n-credential-oauth2.png'), waitForText: 'Tenant ID', waitMs: 3000 },
-      { url: `file://${reportHtml}`, file: path.join(SHOTS_DIR, 'demo-once-report.png'), width: 1400, height: 420 + report.split('\n').length * 20, waitMs: 500 },
+      shot(w(WF.forward), 'n8n-workflow-new-mail-forward.png', 'Forward'),
+      shot(w(WF.forward, 'New Mail'), 'n8n-node-new-mail-trigger.png', 'Poll Times', 'Event'),
+      shot(w(WF.sendCC), 'n8n-workflow-send-mail.png', 'Read Attachment'),
+      shot(w(WF.sendCC, 'Send Mail'), 'n8n-node-send-mail.png', 'Body Content Type'),
+      shot(w(WF.getFiltered, 'Get Messages'), 'n8n-node-get-messages.png', 'Find By'),
+      shot(`${n8n.url}/home/credentials/${CRED_IDS.clientCredentials}`, 'n8n-credential-client-credentials.png', 'Client ID'),
+      shot(`${n8n.url}/home/credentials/${CRED_IDS.oAuth2}`, 'n8n-credential-oauth2.png', 'Tenant ID'),
+      { url: `file://${reportHtml}`, file: path.join(SHOTS_DIR, 'demo-once-report.png'), width: 1800, height: 40 + lines * 20, waitMs: 500 },
     ],
   };
   const planFile = path.join(n8n.userFolder, 'shots.json');
