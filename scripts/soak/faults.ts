@@ -112,7 +112,7 @@ export class FaultInjector {
 				// the node cannot know, the item fails "unknown", and only the Idempotency Key makes a retry safe.
 				emu.inject({ match: TARGETS.sendDraft, kind: random() < 0.5 ? 'drop-before' : 'drop-after' });
 				emu.inject({ match: TARGETS.checkDraft, kind: 'status', status: 500, times: 3 });
-				this.holdUntil = Date.now() + 2500;
+				this.holdUntil = Date.now() + 1500;
 				return { kind, target: 'sendDraft' };
 		}
 	}

@@ -68,7 +68,7 @@ export const PROFILES: Record<'full' | 'ci', SoakProfile> = {
 		latencyMs: 5,
 		pollIntervalMs: 150,
 		maxMailsPerPoll: 25,
-		faultEveryMs: 120,
+		faultEveryMs: 80,
 		retryDelayMs: 500,
 		maxSendAttempts: 8,
 		deadlineMs: 100_000,
@@ -142,7 +142,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
 	const started = Date.now();
 	const deadline = started + profile.deadlineMs;
 	const random = mulberry32(seed);
+	// Separate streams, so timing (how many retries happen) cannot shift the mails or the faults.
 	const mailRandom = mulberry32(seed ^ 0x5eed);
+	const jitter = mulberry32(seed ^ 0x7e7);
 
 	const contoso: Contoso = await startContoso({ latencyMs: profile.latencyMs });
 	const { emu } = contoso;
@@ -239,7 +241,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
 				return;
 			}
 			r.retriedItems += failed.length;
-			await sleep(profile.retryDelayMs + between(random, 0, profile.retryDelayMs));
+			await sleep(profile.retryDelayMs + between(jitter, 0, profile.retryDelayMs));
 			pending = failed;
 		}
 	};
@@ -347,7 +349,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
 			faults.stop();
 			await feeding;
 			// Let executions still running finish (a deadline run reports what was reached).
-			await Promise.race([Promise.all(inFlight), sleep(Math.max(0, Math.min(20_000, timeLeft() + 20_000)))]);
+			let grace: NodeJS.Timeout | undefined;
+			await Promise.race([Promise.all(inFlight), new Promise((resolve) => (grace = setTimeout(resolve, Math.max(0, Math.min(20_000, timeLeft() + 20_000)))))]);
+			clearTimeout(grace);
 			// A few quiet polls: anything emitted now would be a duplicate (or late) and must be counted.
 			for (let i = 0; i < 3 && !deadlineHit; i++) {
 				await poll();
