@@ -205,7 +205,8 @@ export function triggerParams(o: { auth: Auth; mailbox?: string; pollSeconds?: n
     pollTimes: { item },
     authentication: o.auth,
     event: 'newMail',
-    ...(o.mailbox ? { mailbox: o.mailbox } : {}),
+    mailbox: o.mailbox ?? '',
+    folders: ['inbox'],
   };
 }
 
