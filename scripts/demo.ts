@@ -189,7 +189,10 @@ async function main() {
 
  Microsoft 365 emulator: ${emu.url}   tenant ${TENANT.domain} (${TENANT.id})
    sign-in page users: ${USERS.alice.upn} / ${USERS.alice.password}, ${USERS.bob.upn} / ${USERS.bob.password}
-   new mail for the trigger: curl --cacert ${emu.certPath} ${emu.url}/_emulator/…  (see emulator/README.md)
+   new mail for the trigger (forwarded to ${USERS.archive.upn} within 5 s):
+     curl --cacert ${emu.certPath} -H 'content-type: application/json' \\
+       -d '{"subject":"Hello trigger","body":{"contentType":"text","content":"hi"}}' \\
+       ${emu.url}/_emulator/mailboxes/${USERS.service.upn}/messages
 
  Mailboxes now:
 ${mailboxSummary(emu)}
