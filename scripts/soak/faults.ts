@@ -14,6 +14,8 @@ export const TARGETS = {
 	lookup: { method: 'GET', path: /\/users\/[^/]+\/messages$/ },
 	checkDraft: { method: 'GET', path: /\/messages\/(?!delta$)[^/]+$/ },
 	deleteDraft: { method: 'DELETE', path: /\/messages\/[^/]+$/ },
+	/** Only the naive workflow (Delivery: Automatic) sends this way. */
+	sendMail: { method: 'POST', path: /\/sendMail$/ },
 } as const;
 export type Target = keyof typeof TARGETS;
 
@@ -32,6 +34,32 @@ export const FAULT_KINDS = [
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * How often each kind comes, relative to the others. A stale delta token is rare in real life (days
+ * without a poll, a mailbox move) and costs a busy mailbox a rescan of the trigger's overlap window
+ * (5 minutes of mail): at the other kinds' rate it would starve the trigger rather than test it.
+ */
+const WEIGHTS: Record<FaultKind, number> = {
+	'429': 1,
+	'503': 1,
+	'drop-before': 1,
+	'drop-after': 1,
+	'html-502': 1,
+	garbage: 1,
+	'token-expiry': 1,
+	'stale-delta-token': 0.25,
+	'trigger-restart': 1,
+	'poll-dies-half-way': 1,
+	'send-outcome-unknown': 1,
+};
+const TOTAL_WEIGHT = FAULT_KINDS.reduce((sum, kind) => sum + WEIGHTS[kind], 0);
+
+function weighted(random: Random): FaultKind {
+	let x = random() * TOTAL_WEIGHT;
+	for (const kind of FAULT_KINDS) if ((x -= WEIGHTS[kind]) < 0) return kind;
+	return FAULT_KINDS[FAULT_KINDS.length - 1];
+}
+
 /** What one tick injected, for the log and the counts. */
 export interface InjectedFault {
 	kind: FaultKind;
@@ -39,7 +67,7 @@ export interface InjectedFault {
 	detail?: string;
 }
 
-const ANY_TARGET: Target[] = ['delta', 'createDraft', 'sendDraft', 'lookup', 'checkDraft'];
+const ANY_TARGET: Target[] = ['delta', 'createDraft', 'sendDraft', 'lookup', 'checkDraft', 'sendMail'];
 /** A 200 with broken JSON only makes sense for reads. */
 const READ_TARGETS: Target[] = ['delta', 'lookup', 'checkDraft'];
 
@@ -51,6 +79,8 @@ export class FaultInjector {
 	constructor(
 		private readonly emu: Emulator,
 		private readonly random: Random,
+		/** Where transport faults go; the naive workflow's check aims them all at sendMail. */
+		private readonly targets: Target[] = ANY_TARGET,
 	) {}
 
 	/** A fault that needs longer than a tick (a check a second after the send) holds the next ticks off. */
@@ -71,11 +101,11 @@ export class FaultInjector {
 
 	private draw(): InjectedFault {
 		const { emu, random } = this;
-		const kind = pick(random, FAULT_KINDS);
+		const kind = weighted(random);
 		switch (kind) {
 			case '429':
 			case '503': {
-				const target = pick(random, ANY_TARGET);
+				const target = pick(random, this.targets);
 				const retryAfterSeconds = between(random, 0, 1);
 				const times = between(random, 1, 3);
 				emu.inject({ match: TARGETS[target], kind: 'status', status: Number(kind), retryAfterSeconds, times });
@@ -84,7 +114,7 @@ export class FaultInjector {
 			case 'drop-before':
 			case 'drop-after':
 			case 'html-502': {
-				const target = pick(random, ANY_TARGET);
+				const target = pick(random, this.targets);
 				emu.inject({ match: TARGETS[target], kind: kind === 'html-502' ? 'html' : kind });
 				return { kind, target };
 			}

@@ -79,7 +79,12 @@ export const PROFILES: Record<'full' | 'ci', SoakProfile> = {
 export interface SoakOptions {
 	profile?: 'full' | 'ci' | SoakProfile;
 	seed?: number;
-	/** Progress lines (every 10 s) and the fault log; silent when absent. */
+	/**
+	 * The workflow a careless builder would make: Delivery Automatic (one sendMail), no key, and every
+	 * failed item sent again. Shows what the soak catches (it must fail); not a profile to pass.
+	 */
+	naiveRetries?: boolean;
+	/** Progress lines (every 10 s); silent when absent. */
 	log?: (line: string) => void;
 }
 
@@ -148,7 +153,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
 
 	const contoso: Contoso = await startContoso({ latencyMs: profile.latencyMs });
 	const { emu } = contoso;
-	const faults = new FaultInjector(emu, random);
+	const faults = new FaultInjector(emu, random, options.naiveRetries ? ['sendMail'] : undefined);
 	const senders = Array.from({ length: profile.senders }, (_, i) => `customer${String(i + 1).padStart(2, '0')}@contoso.onmicrosoft.com`);
 	emu.addUser(TENANT, { upn: SUPPORT });
 	for (const upn of senders) emu.addUser(TENANT, { upn });
@@ -171,7 +176,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
 		subject: '=Re: {{ $json.subject }}',
 		bodyContentType: 'text',
 		bodyContent: '=Thank you, we are on it.\n\n> {{ $json.bodyPreview }}',
-		options: { delivery: 'draft', idempotencyKey: '={{ $json.id }}' },
+		options: options.naiveRetries ? {} : { delivery: 'draft', idempotencyKey: '={{ $json.id }}' },
 	};
 
 	// What n8n keeps for the workflow between polls.

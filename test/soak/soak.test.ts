@@ -33,3 +33,9 @@ test.each([
 	expect(report.failedPolls + report.retriedItems).toBeGreaterThan(0);
 	expect(soakPassed(report)).toBe(true);
 }, 150_000);
+
+test('the soak catches a workflow that retries sends blindly (Delivery Automatic, no key): replies sent twice', async () => {
+	const report = await runSoak({ profile: 'ci', seed: 20240701, naiveRetries: true });
+	expect(report.doubleSent).toBeGreaterThan(0);
+	expect(soakPassed(report)).toBe(false);
+}, 150_000);
