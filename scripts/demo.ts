@@ -318,11 +318,11 @@ async function screenshots(n8n: N8n, report: string) {
     }
     ${scrollTo ? `const l = byText(${JSON.stringify(scrollTo)}); if (l) l.scrollIntoView({ block: 'start' });` : ''}
     await sleep(300);`;
-  const shot = (url: string, file: string, waitForText: string, scrollTo?: string) => ({
+  const shot = (url: string, file: string, waitForText: string, scrollTo?: string, waitMs = 2500) => ({
     url,
     file: path.join(SHOTS_DIR, file),
     waitForText,
-    waitMs: 2500,
+    waitMs,
     width: 1440,
     height: 1000,
     script: tidy(scrollTo),
@@ -334,7 +334,7 @@ async function screenshots(n8n: N8n, report: string) {
     localStorage: { origin: n8n.url, items: { 'n8n-browserId': BROWSER_ID } },
     shots: [
       shot(w(WF.forward), 'n8n-workflow-new-mail-forward.png', 'Forward'),
-      shot(w(WF.forward, 'New Mail'), 'n8n-node-new-mail-trigger.png', 'Poll Times', 'Event'),
+      shot(w(WF.forward, 'New Mail'), 'n8n-node-new-mail-trigger.png', 'Poll Times', 'Event', 8000),
       shot(w(WF.sendCC), 'n8n-workflow-send-mail.png', 'Read Attachment'),
       shot(w(WF.sendCC, 'Send Mail'), 'n8n-node-send-mail.png', 'Body Content Type'),
       shot(w(WF.getFiltered, 'Get Messages'), 'n8n-node-get-messages.png', 'Find By'),

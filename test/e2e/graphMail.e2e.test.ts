@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CRED_IDS,
+  credentialRef,
   credentials,
   forwardWorkflow,
   getMessagesWorkflow,
@@ -79,6 +80,29 @@ describe('n8n-nodes-graph-mail in a real n8n', () => {
       const r = await n8n.testCredential(id);
       expect(r).toEqual({ status: 'OK', message: r.message });
       if (r.status !== 'OK') throw new Error(JSON.stringify(r));
+    });
+
+    it("the nodes' dynamic lists work inside n8n (trigger folders, Get Messages folder search)", async () => {
+      const credentialsRef = credentialRef('clientCredentials');
+      const trigger = forwardWorkflow('x', { watch: USERS.service.upn, forwardTo: USERS.archive.upn }).nodes[0];
+      const options = await n8n.rest('POST', '/dynamic-node-parameters/options', {
+        nodeTypeAndVersion: { name: trigger.type, version: 1 },
+        path: 'folders',
+        methodName: 'getWatchableFolders',
+        currentNodeParameters: trigger.parameters,
+        credentials: credentialsRef,
+      });
+      expect(JSON.stringify(options)).toMatch(/inbox/i);
+      const getNode = getMessagesWorkflow('y', 'clientCredentials', { filters: {}, mailbox: USERS.service.upn }).nodes[1];
+      const found = await n8n.rest('POST', '/dynamic-node-parameters/resource-locator-results', {
+        nodeTypeAndVersion: { name: getNode.type, version: 1 },
+        path: 'folder',
+        methodName: 'searchFolders',
+        filter: '',
+        currentNodeParameters: getNode.parameters,
+        credentials: credentialsRef,
+      });
+      expect(JSON.stringify(found)).toMatch(/Inbox/);
     });
 
     it('credential Test reports a pasted secret ID with the AADSTS advice', async () => {
