@@ -7,11 +7,10 @@
  *
  *   npx ts-node --transpile-only scripts/bench/getMessages.ts
  */
-import { spawn } from 'child_process';
-import * as path from 'path';
 import type { INodeType } from 'n8n-workflow';
 import { startContoso } from '../../test/fixtures/contoso';
 import { runNode } from '../../test/harness/n8nContext';
+import { benchMain, measure, runInChild, type Measured } from './benchProcess';
 
 const MESSAGES = 10_000;
 const LATENCY_MS = 50;
@@ -22,15 +21,7 @@ interface ChildConfig {
 	output: 'simplified' | 'raw';
 }
 
-interface ChildResult {
-	items: number;
-	wallMs: number;
-	rssBeforeMb: number;
-	peakRssMb: number;
-	heapBeforeMb: number;
-	peakHeapMb: number;
-	outputMb: number;
-}
+type ChildResult = Omit<Measured<unknown>, 'value'> & { items: number; outputMb: number };
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
@@ -47,48 +38,9 @@ async function child(config: ChildConfig): Promise<ChildResult> {
 			credentials: { microsoftGraphMailClientCredentialsApi: config.credentials },
 		});
 	await runOnce({ returnAll: false, limit: 1, output: config.output });
-	global.gc?.();
-	const rssBefore = process.memoryUsage.rss();
-	const heapBefore = process.memoryUsage().heapUsed;
-	let peak = rssBefore;
-	let peakHeap = heapBefore;
-	const sample = () => {
-		const m = process.memoryUsage();
-		peak = Math.max(peak, m.rss);
-		peakHeap = Math.max(peakHeap, m.heapUsed);
-	};
-	const sampler = setInterval(sample, 5);
-	const started = Date.now();
-	const { output } = await runOnce({ returnAll: true, output: config.output });
-	const wallMs = Date.now() - started;
-	clearInterval(sampler);
-	sample();
-	return {
-		items: output[0].length,
-		wallMs,
-		rssBeforeMb: mb(rssBefore),
-		peakRssMb: mb(peak),
-		heapBeforeMb: mb(heapBefore),
-		peakHeapMb: mb(peakHeap),
-		outputMb: mb(Buffer.byteLength(JSON.stringify(output[0]))),
-	};
-}
-
-function runChild(config: ChildConfig, certPath: string): Promise<ChildResult> {
-	return new Promise((resolve, reject) => {
-		const tsNode = path.join(__dirname, '../../node_modules/.bin/ts-node');
-		const proc = spawn(tsNode, ['--transpile-only', __filename, '--child'], {
-			env: { ...process.env, NODE_EXTRA_CA_CERTS: certPath, BENCH_CHILD_CONFIG: JSON.stringify(config), NODE_OPTIONS: '--expose-gc' },
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
-		let out = '';
-		proc.stdout.on('data', (d) => (out += d));
-		proc.on('exit', (code) => {
-			const line = out.trim().split('\n').pop() ?? '';
-			if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line));
-			else reject(new Error(`bench child exited with ${code}: ${out.slice(-2000)}`));
-		});
-	});
+	const measured = await measure(async () => (await runOnce({ returnAll: true, output: config.output })).output[0]);
+	const { value: items, ...figures } = measured;
+	return { ...figures, items: items.length, outputMb: mb(Buffer.byteLength(JSON.stringify(items))) };
 }
 
 export async function run(): Promise<Record<string, string | number>> {
@@ -110,7 +62,7 @@ export async function run(): Promise<Record<string, string | number>> {
 		const figures: Record<string, string | number> = { messages: MESSAGES, latencyMs: LATENCY_MS };
 		for (const output of ['simplified', 'raw'] as const) {
 			emu.resetStats();
-			const result = await runChild({ credentials: contoso.clientCredentials, output }, emu.certPath);
+			const result = await runInChild<ChildResult>(__filename, { credentials: contoso.clientCredentials, output }, emu.certPath);
 			const stats = emu.stats();
 			const listings = stats.log.filter((l) => l.path.startsWith('/v1.0') && /\/messages$/.test(l.path));
 			// The child's warm-up run (limit 1) made 1 folder lookup + 1 listing: not counted.
@@ -123,8 +75,8 @@ export async function run(): Promise<Record<string, string | number>> {
 				[`${output}.wallMs`]: result.wallMs,
 				[`${output}.rssBeforeMb`]: result.rssBeforeMb,
 				[`${output}.peakRssMb`]: result.peakRssMb,
-				[`${output}.peakRssGrowthMb`]: Math.round((result.peakRssMb - result.rssBeforeMb) * 10) / 10,
-				[`${output}.peakHeapGrowthMb`]: Math.round((result.peakHeapMb - result.heapBeforeMb) * 10) / 10,
+				[`${output}.peakRssGrowthMb`]: result.peakRssGrowthMb,
+				[`${output}.peakHeapGrowthMb`]: result.peakHeapGrowthMb,
 				[`${output}.outputJsonMb`]: result.outputMb,
 			});
 		}
@@ -134,22 +86,4 @@ export async function run(): Promise<Record<string, string | number>> {
 	}
 }
 
-if (require.main === module) {
-	if (process.argv.includes('--child')) {
-		child(JSON.parse(process.env.BENCH_CHILD_CONFIG ?? '{}'))
-			.then((r) => console.log(JSON.stringify(r)))
-			.catch((e) => {
-				console.error(e);
-				process.exit(1);
-			});
-	} else {
-		run()
-			.then((figures) => {
-				for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(28)} ${v}`);
-			})
-			.catch((e) => {
-				console.error(e);
-				process.exit(1);
-			});
-	}
-}
+benchMain(module, run, child);

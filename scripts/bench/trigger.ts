@@ -8,11 +8,10 @@
  *
  *   npx ts-node --transpile-only scripts/bench/trigger.ts
  */
-import { spawn } from 'child_process';
-import * as path from 'path';
 import type { IDataObject, INodeType } from 'n8n-workflow';
 import { startContoso, TENANT } from '../../test/fixtures/contoso';
 import { pollContext } from '../../test/harness/n8nContext';
+import { benchMain, measure, runInChild } from './benchProcess';
 
 const BURST = 5_000;
 const IDLE_POLLS = 20;
@@ -24,7 +23,6 @@ interface ChildConfig {
 	emulatorUrl: string;
 }
 
-const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 async function child(config: ChildConfig): Promise<Record<string, number>> {
 	// Plain Node resolution would find the codex `.node.json` first: name the .ts.
@@ -59,25 +57,11 @@ async function child(config: ChildConfig): Promise<Record<string, number>> {
 			});
 		}
 	};
-	/** Runs `work`, sampling memory every 5 ms. */
+	/** Runs `work` with memory sampled, counting the Graph requests it made. */
 	const measured = async (work: () => Promise<number>) => {
-		global.gc?.();
-		const rssBefore = process.memoryUsage.rss();
-		const heapBefore = process.memoryUsage().heapUsed;
-		let peak = rssBefore;
-		let peakHeap = heapBefore;
-		const sample = () => {
-			peak = Math.max(peak, process.memoryUsage.rss());
-			peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
-		};
-		const sampler = setInterval(sample, 5);
 		const requestsBefore = await graphRequests();
-		const started = Date.now();
-		const value = await work();
-		const wallMs = Date.now() - started;
-		clearInterval(sampler);
-		sample();
-		return { value, wallMs, requests: (await graphRequests()) - requestsBefore, peakRssMb: mb(peak), growthMb: mb(peak - rssBefore), heapGrowthMb: mb(peakHeap - heapBefore) };
+		const figures = await measure(work);
+		return { ...figures, requests: (await graphRequests()) - requestsBefore };
 	};
 
 	const oneRun = poller(MAILBOXES.oneRun, BURST);
@@ -109,32 +93,15 @@ async function child(config: ChildConfig): Promise<Record<string, number>> {
 		'burst5000.oneRun.requests': burst.requests,
 		'burst5000.oneRun.wallMs': burst.wallMs,
 		'burst5000.oneRun.peakRssMb': burst.peakRssMb,
-		'burst5000.oneRun.peakRssGrowthMb': burst.growthMb,
-		'burst5000.oneRun.peakHeapGrowthMb': burst.heapGrowthMb,
+		'burst5000.oneRun.peakRssGrowthMb': burst.peakRssGrowthMb,
+		'burst5000.oneRun.peakHeapGrowthMb': burst.peakHeapGrowthMb,
 		'burst5000.batchesOf500.polls': polls,
 		'burst5000.batchesOf500.requests': batched.requests,
 		'burst5000.batchesOf500.wallMs': batched.wallMs,
 		'burst5000.batchesOf500.peakRssMb': batched.peakRssMb,
-		'burst5000.batchesOf500.peakRssGrowthMb': batched.growthMb,
-		'burst5000.batchesOf500.peakHeapGrowthMb': batched.heapGrowthMb,
+		'burst5000.batchesOf500.peakRssGrowthMb': batched.peakRssGrowthMb,
+		'burst5000.batchesOf500.peakHeapGrowthMb': batched.peakHeapGrowthMb,
 	};
-}
-
-function runChild(config: ChildConfig, certPath: string): Promise<Record<string, number>> {
-	return new Promise((resolve, reject) => {
-		const tsNode = path.join(__dirname, '../../node_modules/.bin/ts-node');
-		const proc = spawn(tsNode, ['--transpile-only', __filename, '--child'], {
-			env: { ...process.env, NODE_EXTRA_CA_CERTS: certPath, BENCH_CHILD_CONFIG: JSON.stringify(config), NODE_OPTIONS: '--expose-gc' },
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
-		let out = '';
-		proc.stdout.on('data', (d) => (out += d));
-		proc.on('exit', (code) => {
-			const line = out.trim().split('\n').pop() ?? '';
-			if (code === 0 && line.startsWith('{')) resolve(JSON.parse(line));
-			else reject(new Error(`bench child exited with ${code}: ${out.slice(-2000)}`));
-		});
-	});
 }
 
 export async function run(): Promise<Record<string, string | number>> {
@@ -143,29 +110,11 @@ export async function run(): Promise<Record<string, string | number>> {
 	try {
 		for (const upn of Object.values(MAILBOXES)) emu.addUser(TENANT, { upn });
 		emu.setLatency(LATENCY_MS);
-		const figures = await runChild({ credentials: contoso.clientCredentials, emulatorUrl: emu.url }, emu.certPath);
+		const figures = await runInChild<Record<string, number>>(__filename, { credentials: contoso.clientCredentials, emulatorUrl: emu.url }, emu.certPath);
 		return { burst: BURST, latencyMs: LATENCY_MS, ...figures };
 	} finally {
 		await emu.stop();
 	}
 }
 
-if (require.main === module) {
-	if (process.argv.includes('--child')) {
-		child(JSON.parse(process.env.BENCH_CHILD_CONFIG ?? '{}'))
-			.then((r) => console.log(JSON.stringify(r)))
-			.catch((e) => {
-				console.error(e);
-				process.exit(1);
-			});
-	} else {
-		run()
-			.then((figures) => {
-				for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(36)} ${v}`);
-			})
-			.catch((e) => {
-				console.error(e);
-				process.exit(1);
-			});
-	}
-}
+benchMain(module, run, child);
