@@ -33,7 +33,8 @@ describe('n8n-nodes-graph-mail in a real n8n', () => {
   let n8n: N8n;
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(DIST, 'nodes')) || process.env.E2E_BUILD !== '0') {
+    // `npm test` and `npm run test:e2e` build first; build here only when dist/ is missing (or E2E_BUILD=1).
+    if (!fs.existsSync(path.join(DIST, 'nodes')) || process.env.E2E_BUILD === '1') {
       execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     }
     // eslint-disable-next-line @typescript-eslint/no-var-requires
