@@ -13,7 +13,7 @@ export class MicrosoftGraphMail implements INodeType {
 		icon: { light: 'file:graphMail.svg', dark: 'file:graphMail.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: '={{ ({ send: "Send Mail", getMany: "Get Messages", get: "Get Message" })[$parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Send and read Microsoft 365 / Exchange Online mail through Microsoft Graph',
 		defaults: { name: 'Microsoft Graph Mail' },
 		usableAsTool: true,

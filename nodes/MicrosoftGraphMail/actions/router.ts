@@ -19,6 +19,12 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const items = this.getInputData();
 	const key = this.getNodeParameter('operation', 0) as string;
 	const operation = OPERATIONS[key];
+	if (key === '__CUSTOM_API_CALL__') {
+		// n8n offers "Custom API Call" on nodes with an OAuth2 credential; that is the HTTP Request node's job.
+		throw new NodeOperationError(this.getNode(), 'Custom API Call is not an operation of this node', {
+			description: "Use n8n's HTTP Request node with Authentication: Predefined Credential Type and this credential.",
+		});
+	}
 	if (!operation) throw new NodeOperationError(this.getNode(), `Unknown operation "${key}"`);
 	const client = await createGraphClient(this);
 	const parallel = Math.max(1, Math.min(4, Number(this.getNodeParameter('options.parallelItems', 0, DEFAULT_PARALLEL_ITEMS)) || 1));
