@@ -12,6 +12,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   CRED_IDS,
+  DAEMON_APP,
+  DELEGATED_APP,
   credentialRef,
   credentials,
   forwardWorkflow,
@@ -21,12 +23,16 @@ import {
   USERS,
   type Auth,
 } from './fixtures';
+import { watchSecret } from '../harness/leakWatch';
 import { createN8n, emulatorSignIn, N8n, nodeOutput, REPO_ROOT, sleep, waitFor } from './n8nHarness';
 
 jest.setTimeout(20 * 60_000);
 
 const DIST = path.join(REPO_ROOT, 'dist');
 const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+
+// n8n's logs, run data and REST answers all go through the secret scan (test/harness/leakWatch.ts).
+watchSecret(DAEMON_APP.secret.value, DELEGATED_APP.secret.value, ...Object.values(USERS).map((u) => u.password));
 
 describe('n8n-nodes-graph-mail in a real n8n', () => {
   let emu: any;

@@ -13,6 +13,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { CREDENTIAL_BLANKING_VALUE } from 'n8n-workflow';
+import { recordVisible } from '../harness/leakWatch';
 
 export const N8N_VERSION = '2.41.1';
 export const NODE24_VERSION = '24.21.0';
@@ -104,6 +105,7 @@ function run(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      recordVisible(stdout, stderr); // n8n's logs and run data go through the secret scan
       resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
     });
   });
@@ -333,6 +335,7 @@ export class N8n {
     this.proc = proc;
     const onData = (d: Buffer) => {
       fs.writeSync(out, d);
+      recordVisible(d.toString());
       this.startLog = (this.startLog + d.toString()).slice(-200_000);
     };
     proc.stdout!.on('data', onData);
