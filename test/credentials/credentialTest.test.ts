@@ -54,8 +54,3 @@ test('password: MFA accounts are told to use another grant', async () => {
 	expect(result.status).toBe('Error');
 	expect(result.message).toMatch(/multi-factor/);
 });
-
-test('OAuth2: not connected yet says so', async () => {
-	const result = await testButton('microsoftGraphMailOAuth2Api', { cloud: 'custom', authorityUrl: contoso.emu.url, graphUrl: contoso.emu.url, tenantId: 'contoso-tenant-id' });
-	expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/Connect my account/) });
-});

@@ -1,5 +1,6 @@
 /**
- * The credential Test button: really sign in, then call Graph once as the nodes will.
+ * The credential Test button of the client-credentials and password credentials: really sign in,
+ * then call Graph once as the nodes will. (n8n tests OAuth2 credentials itself.)
  * Failures come back with the AADSTS advice or Graph's error code, never a secret.
  */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
@@ -8,23 +9,17 @@ import { CREDENTIAL_TYPES } from './credentialTypes';
 import { getGraphToken, type SignInData } from './graphTokens';
 
 export async function testGraphMailCredential(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	const data = (credential.data ?? {}) as SignInData & { oauthTokenData?: { access_token?: string } };
+	const data = (credential.data ?? {}) as SignInData;
 	try {
 		const endpoints = resolveEndpoints(data);
-		let token: string | undefined;
 		let path = '/me?$select=id,userPrincipalName';
-		if (credential.type === CREDENTIAL_TYPES.oAuth2) {
-			token = data.oauthTokenData?.access_token;
-			if (!token) return { status: 'Error', message: 'Not connected yet: click "Connect my account" and sign in first.' };
-		} else {
-			const kind = credential.type === CREDENTIAL_TYPES.password ? 'password' : 'clientCredentials';
-			// A Date.now() staleness mark forces a real sign-in instead of a cached token.
-			token = await getGraphToken(kind, data, Date.now());
-			if (kind === 'clientCredentials') {
-				const mailbox = String(data.defaultMailbox ?? '').trim();
-				if (!mailbox) return { status: 'OK', message: 'Signed in (no Default Mailbox to check)' };
-				path = `/users/${encodeURIComponent(mailbox)}/mailFolders/inbox?$select=id`;
-			}
+		const kind = credential.type === CREDENTIAL_TYPES.password ? 'password' : 'clientCredentials';
+		// A Date.now() staleness mark forces a real sign-in instead of a cached token.
+		const token = await getGraphToken(kind, data, Date.now());
+		if (kind === 'clientCredentials') {
+			const mailbox = String(data.defaultMailbox ?? '').trim();
+			if (!mailbox) return { status: 'OK', message: 'Signed in (no Default Mailbox to check)' };
+			path = `/users/${encodeURIComponent(mailbox)}/mailFolders/inbox?$select=id`;
 		}
 		try {
 			// eslint-disable-next-line @n8n/community-nodes/no-deprecated-workflow-functions -- the only HTTP helper ICredentialTestFunctions offers
