@@ -4,7 +4,7 @@ import { mailboxField } from '../../../shared/descriptions/authentication';
 import { mailboxLabel } from '../../../shared/folders';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import type { MailOperation } from '../operation';
-import { messageToItem, outputFields, outputSettings, preferFor, readOptions, selectFor } from './read/output';
+import { messageToItem, outputFields, outputSettings, preferFor, readOptionsField, selectFor } from './read/output';
 
 const OPERATION = 'get';
 const show = { operation: [OPERATION] };
@@ -22,15 +22,7 @@ const fields: INodeProperties[] = [
 		description: 'The ID of the message, e.g. the ID output by Get Messages or the trigger',
 	},
 	...outputFields(OPERATION),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: { show },
-		default: {},
-		options: readOptions,
-	},
+	readOptionsField(OPERATION),
 ];
 
 /** Graph's answers for an id that names no message in this mailbox. */

@@ -10,7 +10,7 @@ import type { GraphClient } from '../../../shared/transport/graphClient';
 import { MAX_PAGE_SIZE } from '../../../shared/transport/limits';
 import type { MailOperation } from '../operation';
 import { buildFilterQuery, buildSearchQuery, FilterInputError, type MessageFilters, type MessageQuery } from './read/filterBuilder';
-import { messageToItem, outputFields, outputSettings, preferFor, readOptions, selectFor } from './read/output';
+import { messageToItem, outputFields, outputSettings, preferFor, readOptionsField, selectFor } from './read/output';
 import { refusedQueryError } from './read/refusedQuery';
 
 const OPERATION = 'getMany';
@@ -99,15 +99,7 @@ const fields: INodeProperties[] = [
 		],
 	},
 	...outputFields(OPERATION),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: { show },
-		default: {},
-		options: readOptions,
-	},
+	readOptionsField(OPERATION),
 ];
 
 function queryFor(ctx: IExecuteFunctions, itemIndex: number): { query: MessageQuery; rawFilter: boolean } {

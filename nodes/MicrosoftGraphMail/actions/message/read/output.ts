@@ -119,6 +119,19 @@ export const readOptions: INodeProperties[] = [
 	parallelItemsOption,
 ];
 
+/** The Options collection (readOptions) of a reading operation. */
+export function readOptionsField(operation: string): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		displayOptions: { show: { operation: [operation] } },
+		default: {},
+		options: readOptions,
+	};
+}
+
 export interface OutputSettings {
 	output: OutputKind;
 	fields: string[];
