@@ -1,9 +1,8 @@
 /** The trigger's parameters, read and checked once per poll. */
 import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 import { folderRef, wellKnownName, type FolderRef } from '../shared/folders';
-import { MAX_ATTACHMENT_BYTES } from '../shared/transport/limits';
 import { SIMPLIFIED_SELECT } from '../MicrosoftGraphMail/actions/message/read/simplify';
-import { DEFAULT_ATTACHMENT_PREFIX, DEFAULT_MAX_ATTACHMENT_MB, type OutputKind } from '../MicrosoftGraphMail/actions/message/read/output';
+import { readOptionSettings, type OutputKind } from '../MicrosoftGraphMail/actions/message/read/output';
 import { DEFAULT_MAX_MAILS_PER_POLL } from './triggerDescription';
 import { FILTER_FIELDS, type NewMailFilters } from './triggerFilters';
 
@@ -64,25 +63,17 @@ export function readSettings(ctx: IPollFunctions): NewMailSettings {
 	if (!['simplified', 'raw', 'fields'].includes(output)) throw new NodeOperationError(node, `Output: unknown choice "${output}"`);
 	const max = Number(options.maxMailsPerPoll ?? DEFAULT_MAX_MAILS_PER_POLL);
 	if (!Number.isInteger(max) || max < 1) throw new NodeOperationError(node, `Max Mails per Poll must be a whole number of at least 1 (got ${String(options.maxMailsPerPoll)})`);
-	const settings: NewMailSettings = {
+	return {
 		mailbox: String(ctx.getNodeParameter('mailbox', '') ?? ''),
 		folders,
 		includeExisting: ctx.getNodeParameter('includeExisting', false) === true,
 		filters: ctx.getNodeParameter('filters', {}) as NewMailFilters,
 		output,
 		fields: output === 'fields' ? ((ctx.getNodeParameter('fields', []) as string[]) ?? []) : [],
-		bodyFormat: options.bodyFormat === 'text' || options.bodyFormat === 'html' ? options.bodyFormat : undefined,
+		...readOptionSettings(options),
 		markAsRead: options.markAsRead === true,
 		maxMailsPerPoll: max,
 	};
-	if (options.downloadAttachments === true) {
-		const mb = Number(options.maxAttachmentSize ?? DEFAULT_MAX_ATTACHMENT_MB);
-		settings.download = {
-			prefix: String(options.attachmentPrefix ?? DEFAULT_ATTACHMENT_PREFIX) || DEFAULT_ATTACHMENT_PREFIX,
-			maxBytes: Number.isFinite(mb) && mb >= 0 ? Math.min(Math.round(mb * 1024 * 1024), MAX_ATTACHMENT_BYTES) : MAX_ATTACHMENT_BYTES,
-		};
-	}
-	return settings;
 }
 
 /** $select for every request: the output's properties plus what filters and the cursor read (undefined: Raw, every property). */

@@ -142,9 +142,16 @@ export interface OutputSettings {
 export function outputSettings(ctx: IExecuteFunctions, itemIndex: number): OutputSettings {
 	const output = ctx.getNodeParameter('output', itemIndex, 'simplified') as OutputKind;
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const settings: OutputSettings = {
+	return {
 		output,
 		fields: output === 'fields' ? (ctx.getNodeParameter('fields', itemIndex, []) as string[]) : [],
+		...readOptionSettings(options),
+	};
+}
+
+/** Body format and attachment download from the Options collection (readOptions), for every reader. */
+export function readOptionSettings(options: IDataObject): Pick<OutputSettings, 'bodyFormat' | 'download'> {
+	const settings: Pick<OutputSettings, 'bodyFormat' | 'download'> = {
 		bodyFormat: options.bodyFormat === 'text' || options.bodyFormat === 'html' ? options.bodyFormat : undefined,
 	};
 	if (options.downloadAttachments === true) {
