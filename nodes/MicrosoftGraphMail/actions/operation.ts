@@ -1,6 +1,7 @@
 /** What every operation of the Microsoft Graph Mail node provides. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { GraphClient } from '../../shared/transport/graphClient';
+import { MAILBOX_CONCURRENCY } from '../../shared/transport/limits';
 
 export interface MailOperation {
 	/** The entry in the Operation list (`value` is the operation's key). */
@@ -12,14 +13,14 @@ export interface MailOperation {
 }
 
 /** Items handled at once by default; the mailbox slots cap Graph calls at 4 per mailbox anyway. */
-export const DEFAULT_PARALLEL_ITEMS = 4;
+export const DEFAULT_PARALLEL_ITEMS = MAILBOX_CONCURRENCY;
 
 /** Include in an operation's Options collection to let users lower the parallelism. */
 export const parallelItemsOption: INodeProperties = {
 	displayName: 'Parallel Items',
 	name: 'parallelItems',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 4 },
+	typeOptions: { minValue: 1, maxValue: MAILBOX_CONCURRENCY },
 	default: DEFAULT_PARALLEL_ITEMS,
 	description: 'How many items are handled at the same time (Graph allows 4 concurrent requests per mailbox). Output keeps the input order.',
 };

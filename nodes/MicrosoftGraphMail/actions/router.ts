@@ -4,6 +4,7 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { createGraphClient } from '../../shared/transport/graphClient';
+import { MAILBOX_CONCURRENCY } from '../../shared/transport/limits';
 import { DEFAULT_PARALLEL_ITEMS } from './operation';
 import { OPERATIONS } from './operations';
 
@@ -27,7 +28,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 	if (!operation) throw new NodeOperationError(this.getNode(), `Unknown operation "${key}"`);
 	const client = await createGraphClient(this);
-	const parallel = Math.max(1, Math.min(4, Number(this.getNodeParameter('options.parallelItems', 0, DEFAULT_PARALLEL_ITEMS)) || 1));
+	const parallel = Math.max(1, Math.min(MAILBOX_CONCURRENCY, Number(this.getNodeParameter('options.parallelItems', 0, DEFAULT_PARALLEL_ITEMS)) || 1));
 
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let next = 0;
