@@ -1,6 +1,6 @@
-import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 import { cloudFields, clientIdField } from '../nodes/shared/auth/cloudFields';
-import { getGraphToken } from '../nodes/shared/auth/graphTokens';
+import { bearerAuthentication } from '../nodes/shared/auth/graphTokens';
 
 /** App-only sign-in (client credentials) for service mailboxes: no person signs in. */
 export class MicrosoftGraphMailClientCredentialsApi implements ICredentialType {
@@ -77,9 +77,6 @@ export class MicrosoftGraphMailClientCredentialsApi implements ICredentialType {
 		},
 	];
 
-	/** Lets n8n's HTTP Request node use this credential too: a Bearer token from the shared MSAL cache. */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const token = await getGraphToken('clientCredentials', credentials);
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
-	}
+	/** A Bearer token from the shared MSAL cache, so n8n's HTTP Request node can use this credential too. */
+	authenticate = bearerAuthentication('clientCredentials');
 }

@@ -1,6 +1,6 @@
-import type { ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 import { cloudFields, clientIdField } from '../nodes/shared/auth/cloudFields';
-import { getGraphToken } from '../nodes/shared/auth/graphTokens';
+import { bearerAuthentication } from '../nodes/shared/auth/graphTokens';
 
 /** Username and password (ROPC), for legacy setups. Cannot do MFA; Microsoft recommends against it. */
 export class MicrosoftGraphMailPasswordApi implements ICredentialType {
@@ -45,8 +45,6 @@ export class MicrosoftGraphMailPasswordApi implements ICredentialType {
 		},
 	];
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		const token = await getGraphToken('password', credentials);
-		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
-	}
+	/** A Bearer token from the shared MSAL cache, so n8n's HTTP Request node can use this credential too. */
+	authenticate = bearerAuthentication('password');
 }

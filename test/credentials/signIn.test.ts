@@ -143,3 +143,17 @@ test('the tenant may be given as its domain', async () => {
 	expect((await graph.request({ url: '/users/alice@contoso.onmicrosoft.com' })).userPrincipalName).toBe('alice@contoso.onmicrosoft.com');
 	expect(TENANT).toBeTruthy();
 });
+
+test.each([
+	['microsoftGraphMailClientCredentialsApi', () => contoso.clientCredentials, '/users/alice@contoso.onmicrosoft.com'],
+	// A user not signed in before: earlier tests revoked the cached tokens, which only the nodes' client renews.
+	['microsoftGraphMailPasswordApi', () => ({ ...contoso.passwordCredentials, username: 'shared-inbox@contoso.onmicrosoft.com' }), '/me'],
+] as const)('%s works for n8n\'s HTTP Request node: its authenticate adds a token Graph accepts', async (type, credentials, path) => {
+	const { context } = executeContext({
+		nodeType: new MicrosoftGraphMail(),
+		parameters: { authentication: type.includes('Password') ? 'password' : 'clientCredentials', operation: 'send' },
+		credentials: { [type]: credentials() },
+	});
+	const user = await context.helpers.httpRequestWithAuthentication.call(context, type, { url: `${contoso.emu.url}/v1.0${path}`, json: true });
+	expect(user.userPrincipalName).toMatch(/@contoso\.onmicrosoft\.com$/);
+});

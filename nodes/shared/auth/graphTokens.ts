@@ -7,6 +7,7 @@
  */
 import { createHash, X509Certificate } from 'crypto';
 import { ConfidentialClientApplication, LogLevel, type AccountInfo, type Configuration } from '@azure/msal-node';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
 import { CredentialConfigError, resolveEndpoints, type CloudCredentialData, type ResolvedEndpoints } from './clouds';
 import { signInErrorMessage, describeSignInError } from './signInErrors';
 
@@ -174,4 +175,15 @@ export async function getGraphToken(kind: SignInKind, data: SignInData, staleSin
 	} finally {
 		if (client.pending === pending) client.pending = undefined;
 	}
+}
+
+/**
+ * A credential's `authenticate`: a Bearer token from the shared cache, so n8n's HTTP Request node
+ * can use these credentials too.
+ */
+export function bearerAuthentication(kind: SignInKind) {
+	return async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
+		const token = await getGraphToken(kind, credentials);
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+	};
 }
