@@ -18,7 +18,9 @@ export class PollBudget {
 	}
 
 	static of(ctx: IPollFunctions): PollBudget {
-		const budget = typeof ctx.getPollBudgetMs === 'function' ? ctx.getPollBudgetMs() : DEFAULT_BUDGET_MS;
+		// getPollBudgetMs came with n8n-workflow 2.41; the package also runs on older n8n (peerDependencies).
+		const { getPollBudgetMs } = ctx as IPollFunctions & { getPollBudgetMs?: () => number };
+		const budget = typeof getPollBudgetMs === 'function' ? getPollBudgetMs.call(ctx) : DEFAULT_BUDGET_MS;
 		return new PollBudget(Number.isFinite(budget) && budget > 0 ? budget : DEFAULT_BUDGET_MS);
 	}
 

@@ -43,6 +43,8 @@ export function wellKnownName(name: string): string | undefined {
 	return WELL_KNOWN_ALIASES[name.trim().toLowerCase()];
 }
 
+const GRAPH_WELL_KNOWN = new Set(Object.values(WELL_KNOWN_ALIASES));
+
 /** Accepts the resource locator's value, or a plain string (taken as an id or well-known name). */
 export function folderRef(parameter: unknown): FolderRef {
 	if (parameter && typeof parameter === 'object') {
@@ -111,20 +113,31 @@ function folderLookupError(client: GraphClient, error: Error, ref: FolderRef, ma
 	return error;
 }
 
+/**
+ * A top-level folder the user named: Graph's own well-known names (`sentitems`) directly; any other
+ * name is first looked for among the mailbox's real top-level folders, so a user's own folder called
+ * "Sent" or "Trash" is found as itself, and only then taken as an alias (any mailbox language).
+ */
+async function topLevelFolder(client: GraphClient, mailboxPath: string, name: string, itemIndex?: number): Promise<{ wellKnown: string } | ResolvedFolder | undefined> {
+	const wellKnown = wellKnownName(name);
+	if (wellKnown && GRAPH_WELL_KNOWN.has(name.trim().toLowerCase())) return { wellKnown };
+	const own = byName(await childFolders(client, `${mailboxPath}/mailFolders`, itemIndex), name);
+	if (own) return { id: String(own.id), displayName: String(own.displayName) };
+	return wellKnown ? { wellKnown } : undefined;
+}
+
 async function resolvePath(client: GraphClient, mailboxPath: string, ref: FolderRef, itemIndex?: number): Promise<ResolvedFolder> {
 	const parts = ref.value.split('/').map((p) => p.trim()).filter((p) => p !== '');
 	if (parts.length === 0) throw notFound(client, ref, mailboxPath, 'The path is empty.', itemIndex);
-	// The first part may be a well-known name (any language's mailbox), else a top-level folder.
 	let current: ResolvedFolder | undefined;
 	let parentUrl: string;
-	const wellKnown = wellKnownName(parts[0]);
-	if (wellKnown) {
-		parentUrl = `${mailboxPath}/mailFolders/${wellKnown}`;
-		if (parts.length === 1) return await getFolder(client, mailboxPath, wellKnown, ref, itemIndex);
+	const top = await topLevelFolder(client, mailboxPath, parts[0], itemIndex);
+	if (!top) throw notFound(client, ref, mailboxPath, `There is no top-level folder "${parts[0]}".`, itemIndex);
+	if ('wellKnown' in top) {
+		parentUrl = `${mailboxPath}/mailFolders/${top.wellKnown}`;
+		if (parts.length === 1) return await getFolder(client, mailboxPath, top.wellKnown, ref, itemIndex);
 	} else {
-		const top = byName(await childFolders(client, `${mailboxPath}/mailFolders`, itemIndex), parts[0]);
-		if (!top) throw notFound(client, ref, mailboxPath, `There is no top-level folder "${parts[0]}".`, itemIndex);
-		current = { id: String(top.id), displayName: String(top.displayName) };
+		current = top;
 		parentUrl = `${mailboxPath}/mailFolders/${encodeURIComponent(current.id)}`;
 	}
 	for (let i = 1; i < parts.length; i++) {
@@ -138,6 +151,13 @@ async function resolvePath(client: GraphClient, mailboxPath: string, ref: Folder
 		parentUrl = `${mailboxPath}/mailFolders/${encodeURIComponent(current.id)}`;
 	}
 	return current!;
+}
+
+/** An id, or a name: a name that is an alias goes through `topLevelFolder` (a real folder first). */
+async function resolveIdOrName(client: GraphClient, mailboxPath: string, ref: FolderRef, itemIndex?: number): Promise<ResolvedFolder> {
+	if (!wellKnownName(ref.value)) return await getFolder(client, mailboxPath, ref.value, ref, itemIndex);
+	const top = (await topLevelFolder(client, mailboxPath, ref.value, itemIndex))!;
+	return 'wellKnown' in top ? await getFolder(client, mailboxPath, top.wellKnown, ref, itemIndex) : top;
 }
 
 /** Lookups already made with this client (one node execution): items naming the same folder share them. */
@@ -156,10 +176,7 @@ export async function resolveFolder(client: GraphClient, mailboxPath: string, re
 	const key = `${mailboxPath}|${ref.mode === 'path' ? 'path' : 'id'}|${ref.value}`;
 	let lookup = cache.get(key);
 	if (!lookup) {
-		lookup =
-			ref.mode === 'path'
-				? resolvePath(client, mailboxPath, ref, itemIndex)
-				: getFolder(client, mailboxPath, wellKnownName(ref.value) ?? ref.value, ref, itemIndex);
+		lookup = ref.mode === 'path' ? resolvePath(client, mailboxPath, ref, itemIndex) : resolveIdOrName(client, mailboxPath, ref, itemIndex);
 		cache.set(key, lookup);
 		// A failed lookup is not kept: the next item gets its own error (with its own item index).
 		lookup.catch(() => cache!.delete(key));

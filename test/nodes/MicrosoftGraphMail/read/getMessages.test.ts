@@ -203,6 +203,23 @@ describe('folders', () => {
 		);
 	});
 
+	test("a user's own top-level folder named like an alias (Sent, Trash) is found as itself; the alias still works where no such folder exists", async () => {
+		const own = addMailbox(contoso, 'reader-own-sent');
+		const sent = contoso.emu.createFolder(own, 'msgfolderroot', 'Sent').id;
+		contoso.emu.createFolder(own, sent, 'Old');
+		contoso.emu.seedMessage(own, sent, { subject: 'In my own Sent folder', receivedDateTime: '2024-02-01T00:00:00Z' });
+		contoso.emu.seedMessage(own, 'sentitems', { subject: 'In Sent Items', receivedDateTime: '2024-02-02T00:00:00Z' });
+		contoso.emu.seedMessage(own, 'deleteditems', { subject: 'In Deleted Items', receivedDateTime: '2024-02-03T00:00:00Z' });
+		const subjects = async (folder: object) => (await getMessages(contoso, own, { folder, returnAll: true })).map((i) => i.json.subject);
+		expect(await subjects(folderPath('Sent'))).toEqual(['In my own Sent folder']);
+		expect(await subjects(folderId('Sent'))).toEqual(['In my own Sent folder']);
+		expect(await subjects(folderPath('sent/old'))).toEqual([]);
+		expect(await subjects(folderPath('Sent Items'))).toEqual(['In Sent Items']);
+		expect(await subjects(folderId('sentitems'))).toEqual(['In Sent Items']);
+		expect(await subjects(folderPath('Trash'))).toEqual(['In Deleted Items']);
+		expect(await subjects(folderId('Trash'))).toEqual(['In Deleted Items']);
+	});
+
 	test('an unknown path names the Folder field, what is missing and what exists', async () => {
 		const error = await failureOf(getMessages(contoso, mailbox, { folder: folderPath('Inbox/Nope'), returnAll: true }));
 		expect(error.message).toBe(`Folder: no folder with path "Inbox/Nope" in mailbox ${mailbox}`);
