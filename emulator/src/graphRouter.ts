@@ -218,7 +218,8 @@ export async function handleGraph(state: EmulatorState, req: GraphRequest, extra
   if (path.length > 0 && !user.hasMailbox)
     throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
 
-  const release = acquireMailbox(state, limiterKey(claims, user), user.id);
+  // The user object itself is a directory read: Outlook's mailbox limits do not apply to it.
+  const release = path.length > 0 ? acquireMailbox(state, limiterKey(claims, user), user.id) : () => undefined;
   try {
     await sleep(state.latencyMs + extraLatencyMs);
     const { pref, applied } = preferences(req);
