@@ -112,13 +112,15 @@ describe('different mailboxes do not wait for each other', () => {
 describe('a throttled mailbox', () => {
 	test('Retry-After holds all of its slots: one 429 per episode, calls in flight finish, every item succeeds', async () => {
 		const app = await client('clientCredentials', contoso.clientCredentials);
-		contoso.emu.setLatency(400);
+		await app.request(messagesOf(`/users/${ALICE}`)); // signed in: the items below start at once
+		contoso.emu.resetStats();
+		contoso.emu.setLatency(800);
 		const item = async () => {
 			for (let i = 0; i < 3; i++) await app.request(messagesOf(`/users/${ALICE}`));
 		};
-		// Three items are in flight when Exchange starts throttling the mailbox; a fourth runs into it.
+		// Three items are in flight (arrived at Graph) when Exchange starts throttling the mailbox; a fourth runs into it.
 		const running = [item(), item(), item()];
-		await new Promise((resolve) => setTimeout(resolve, 150));
+		while (contoso.emu.stats().graphRequests < 3) await new Promise((resolve) => setTimeout(resolve, 5));
 		contoso.emu.throttleMailbox(ALICE, 1);
 		const started = Date.now();
 		await Promise.all([...running, item()]);
