@@ -42,6 +42,9 @@ export function createAdminApi(emu: Emulator) {
         }
         case 'GET mailboxes/:upn/messages':
           return ok(jsonSafe(emu.messages(upn, query.get('folder') ?? undefined)));
+        case 'POST mailboxes/:upn/throttle':
+          emu.throttleMailbox(upn, Number(json.seconds ?? 1));
+          return ok({ ok: true });
         case 'POST mailboxes/:upn/folders':
           return ok(emu.createFolder(upn, json.parent ?? 'msgfolderroot', json.displayName), 201);
         case 'GET outbound':

@@ -16,6 +16,7 @@ import * as attachments from './attachments';
 import { createUploadSession } from './uploadSessions';
 import { messageDelta } from './delta';
 import { getUser, listUsers } from './users';
+import { acquireMailbox, limiterKey } from './mailboxThrottle';
 
 export type Permission = 'read' | 'write' | 'send' | 'user';
 
@@ -217,9 +218,8 @@ export async function handleGraph(state: EmulatorState, req: GraphRequest, extra
   if (path.length > 0 && !user.hasMailbox)
     throw new GraphError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
 
-  // Exchange counts concurrent requests per app (or user) and mailbox.
-  const release = state.limiter.tryAcquire(`${claims.idtyp === 'app' ? claims.appid : `${claims.appid}/${claims.oid}`}|${user.id}`);
-  if (!release) throw errors.throttled('ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', 1);
+  // The user object itself is a directory read: Outlook's mailbox limits do not apply to it.
+  const release = path.length > 0 ? acquireMailbox(state, limiterKey(claims, user), user.id) : () => undefined;
   try {
     await sleep(state.latencyMs + extraLatencyMs);
     const { pref, applied } = preferences(req);

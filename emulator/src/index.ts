@@ -135,6 +135,11 @@ class RunningEmulator implements Emulator {
 
   clearFaults(): void {
     this.state.faults.clear();
+    this.state.throttledUntil.clear();
+  }
+
+  throttleMailbox(upn: string, seconds: number): void {
+    this.state.throttledUntil.set(this.userOf(upn).id, Date.now() + seconds * 1000);
   }
 
   expireTokens(): void {

@@ -16,6 +16,8 @@ export class EmulatorState {
   readonly limiter: ConcurrencyLimiter;
   readonly tokens: TokenService;
   readonly uploadSessions = new Map<string, UploadSession>();
+  /** throttleMailbox(): every request to the mailbox (by user id) answers 429 until this time. */
+  readonly throttledUntil = new Map<string, number>();
   url = '';
   latencyMs: number;
   deliveryDelayMs = 0;

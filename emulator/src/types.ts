@@ -268,6 +268,8 @@ export interface Emulator {
   setDeliveryDelay(ms: number): void;
   inject(fault: Fault): void;
   clearFaults(): void;
+  /** From now on, for `seconds`, every request to this mailbox (any form of its name, uploads too) answers 429. */
+  throttleMailbox(upnOrId: string, seconds: number): void;
   expireTokens(): void;
   revokeRefreshTokens(): void;
   invalidateDeltaTokens(): void;

@@ -11,6 +11,7 @@ import { attachmentFromSeed } from './mailStore';
 import { findMessage } from './messages';
 import { sleep, type EmulatorState } from './state';
 import type { MailContext } from './graphRouter';
+import { acquireMailbox, limiterKey } from './mailboxThrottle';
 
 /** Outlook's limit for one attachment through an upload session. */
 export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
@@ -20,6 +21,8 @@ export interface UploadSession {
   id: string;
   authToken: string;
   mailboxUserId: string;
+  /** The concurrency budget the session's PUTs count against: the creator's, on the message's mailbox. */
+  limiterKey: string;
   messageId: string;
   name: string;
   size: number;
@@ -50,6 +53,7 @@ export function createUploadSession(ctx: MailContext): GraphResponse {
     id: crypto.randomUUID(),
     authToken: crypto.randomBytes(32).toString('base64url'),
     mailboxUserId: ctx.user.id,
+    limiterKey: limiterKey(ctx.claims, ctx.user),
     messageId: m.id,
     name: item.name,
     size: item.size,
@@ -114,7 +118,17 @@ async function upload(state: EmulatorState, req: IncomingMessage, sessionId: str
     return { status: 204 };
   }
   if (req.method !== 'PUT') throw new GraphError(405, 'ErrorInvalidRequest', 'Upload URLs accept PUT and DELETE.');
-  await sleep(state.latencyMs);
+  // A PUT counts against the mailbox of the message, as every other request to it does.
+  const release = acquireMailbox(state, session.limiterKey, session.mailboxUserId);
+  try {
+    await sleep(state.latencyMs);
+    return await storeChunk(state, req, session);
+  } finally {
+    release();
+  }
+}
+
+async function storeChunk(state: EmulatorState, req: IncomingMessage, session: UploadSession): Promise<GraphResponse> {
 
   const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.headers['content-range'] ?? '');
   if (!range) throw new GraphError(400, 'ErrorInvalidRequest', "A 'Content-Range: bytes start-end/total' header is required.");
@@ -137,7 +151,7 @@ async function upload(state: EmulatorState, req: IncomingMessage, sessionId: str
     // Outlook's upload sessions answer the next expected offset without a trailing '-'.
     return { status: 200, json: { '@odata.context': `${state.url}/v1.0/$metadata#microsoft.graph.uploadSession`, expirationDateTime: isoSeconds(session.expiresAt), nextExpectedRanges: [String(session.received)] } };
 
-  state.uploadSessions.delete(sessionId);
+  state.uploadSessions.delete(session.id);
   const user = state.directory.findUserAnywhere(session.mailboxUserId);
   const mailbox = user && state.store.of(user);
   const message = mailbox?.messages.get(session.messageId);

@@ -1,6 +1,6 @@
 /** Faults, the mailbox concurrency limit, latency and $batch. */
 import type { Emulator } from '../src';
-import { ALICE, appToken, BOB, CAROL, form, graph, mail, mailbox, SECRET, startTenant, TENANT } from './helpers';
+import { ALICE, appToken, BOB, CAROL, form, graph, mail, mailbox, request, SECRET, startTenant, TENANT, userToken } from './helpers';
 
 let emu: Emulator;
 let token: string;
@@ -93,6 +93,48 @@ test('the 5th concurrent request to one mailbox gets 429 ApplicationThrottled', 
   // Another mailbox has its own budget.
   const other = await Promise.all([graph(emu, token, 'GET', `${mailbox(ALICE)}/messages?$top=1`), graph(emu, token, 'GET', `${mailbox(CAROL)}/messages?$top=1`)]);
   expect(other.map((r) => r.status)).toEqual([200, 200]);
+});
+
+test('the limit counts the real mailbox: /me, the UPN and the object id of one user together', async () => {
+  const aliceToken = await userToken(emu, ALICE);
+  const aliceId = (await graph(emu, aliceToken, 'GET', '/me')).json.id as string;
+  emu.setLatency(300);
+  const paths = ['/me/messages?$top=1', '/me/messages?$top=1', `${mailbox(ALICE)}/messages?$top=1`, `${mailbox(ALICE)}/messages?$top=1`, `/users/${aliceId}/messages?$top=1`, `/users/${aliceId.toUpperCase()}/messages?$top=1`];
+  const results = await Promise.all(paths.map((path) => graph(emu, aliceToken, 'GET', path)));
+  expect(results.filter((r) => r.status === 429)).toHaveLength(2);
+});
+
+test('upload-session PUTs count against the mailbox of their message', async () => {
+  const draft = await graph(emu, token, 'POST', `${mailbox(ALICE)}/messages`, mail([BOB], 'upload budget').message);
+  const sessions = await Promise.all(
+    [1, 2].map(async () =>
+      (
+        await graph(emu, token, 'POST', `${mailbox(ALICE)}/messages/${encodeURIComponent(draft.json.id)}/attachments/createUploadSession`, {
+          AttachmentItem: { attachmentType: 'file', name: 'a.bin', size: 10 },
+        })
+      ).json.uploadUrl as string,
+    ),
+  );
+  emu.setLatency(300);
+  const put = (url: string) => request(url, { method: 'PUT', headers: { 'content-range': 'bytes 0-9/10' }, body: Buffer.alloc(10) });
+  const results = await Promise.all([...sessions.map(put), ...[1, 2, 3].map(() => graph(emu, token, 'GET', `${mailbox(ALICE)}/messages?$top=1`))]);
+  const throttled = results.filter((r) => r.status === 429);
+  expect(throttled).toHaveLength(1);
+  expect(throttled[0].json.error.code).toBe('ApplicationThrottled');
+});
+
+test('throttleMailbox: every request to the mailbox answers 429 until the episode ends, others are untouched', async () => {
+  const aliceId = (await graph(emu, token, 'GET', mailbox(ALICE))).json.id as string;
+  emu.throttleMailbox(ALICE, 1);
+  const byUpn = await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages?$top=1`);
+  expect(byUpn.status).toBe(429);
+  expect(byUpn.headers['retry-after']).toBe('1');
+  expect((await graph(emu, token, 'GET', `/users/${aliceId}/messages?$top=1`)).status).toBe(429);
+  expect((await graph(emu, token, 'GET', `${mailbox(CAROL)}/messages?$top=1`)).status).toBe(200);
+  expect((await graph(emu, token, 'GET', mailbox(ALICE))).status).toBe(200); // the user object is a directory read
+  await new Promise((resolve) => setTimeout(resolve, 1050));
+  expect((await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages?$top=1`)).status).toBe(200);
+  expect(emu.stats().throttled).toBe(2);
 });
 
 describe('$batch', () => {

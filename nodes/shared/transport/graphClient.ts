@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'crypto';
 import {
+	NodeApiError,
 	NodeOperationError,
 	sleep,
 	type IDataObject,
@@ -20,7 +21,8 @@ import { CredentialConfigError, resolveEndpoints, type ResolvedEndpoints } from 
 import { getGraphToken, SignInError, type SignInData } from '../auth/graphTokens';
 import { graphApiError, networkErrorCode, outcomeUnknownError, parseGraphError } from './graphErrors';
 import { RETRY } from './limits';
-import { mailboxSlots } from './mailboxSlots';
+import { addressedMailbox, isObjectId, nameOfObjectId, personOfAccessToken, rememberName, type AddressedMailbox } from './mailboxNames';
+import { mailboxSlots, type Slots } from './mailboxSlots';
 
 export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
@@ -42,6 +44,8 @@ export interface GraphCall {
 	idempotent?: boolean;
 	/** Pre-authenticated URL (upload sessions): sent without Authorization, as Graph demands. */
 	preAuthenticated?: boolean;
+	/** Graph path of the mailbox the call belongs to, when its URL does not name it (upload URLs): it uses that mailbox's slots. */
+	mailboxUrl?: string;
 	/** The permission this call needs, named in a 403's message. */
 	permission?: string;
 	itemIndex?: number;
@@ -138,11 +142,14 @@ export class GraphClient {
 	}
 
 	async requestFull<T = IDataObject>(call: GraphCall): Promise<GraphResponse<T>> {
+		const url = this.absoluteUrl(call);
+		return await this.requestIn<T>(await this.slotsFor(call, url), call, url);
+	}
+
+	private async requestIn<T>(slots: Slots, call: GraphCall, url: string): Promise<GraphResponse<T>> {
 		const method = call.method ?? 'GET';
 		const idempotent = call.idempotent ?? method !== 'POST';
-		const url = this.absoluteUrl(call);
 		const clientRequestId = randomUUID();
-		const slots = mailboxSlots(this.slotKey(url));
 		let waited = 0;
 		let staleSince: number | undefined;
 		for (let attempt = 0; ; attempt++) {
@@ -177,9 +184,12 @@ export class GraphClient {
 			}
 			const retryable = RETRY_STATUSES.has(status) || (status === 504 && idempotent);
 			if (retryable) {
-				const delay = retryAfterMs(response.headers) ?? backoffMs(attempt);
+				const retryAfter = retryAfterMs(response.headers);
+				const delay = retryAfter ?? backoffMs(attempt);
 				if (attempt + 1 < RETRY.maxAttempts && waited + delay <= RETRY.maxTotalWaitMs) {
-					await sleep(delay);
+					// Graph throttles the mailbox, not this request: none of its requests starts before then.
+					if (retryAfter !== undefined && RETRY_STATUSES.has(status)) slots.pauseUntil(Date.now() + delay);
+					else await sleep(delay);
 					waited += delay;
 					continue;
 				}
@@ -231,12 +241,54 @@ export class GraphClient {
 		return call.url;
 	}
 
-	/** Requests to one mailbox share its slots; the key names the sign-in, not its secret. */
-	private slotKey(url: string): string {
-		const path = new URL(url).pathname;
-		const mailbox = /\/(users\/[^/]+|me)(\/|$)/.exec(path)?.[1]?.toLowerCase() ?? 'tenant';
-		const who = this.kind === 'password' ? this.credentials.username : this.credentials.clientId;
-		return [this.endpoints.graphUrl, this.endpoints.tenantId, this.kind, who, mailbox].join('|');
+	/** Requests of this app to one real mailbox share its slots, whatever the URL calls it (mailboxNames.ts). */
+	private async slotsFor(call: GraphCall, url: string): Promise<Slots> {
+		const addressed = addressedMailbox(call.mailboxUrl ? this.absoluteUrl({ url: call.mailboxUrl }) : url);
+		return mailboxSlots(this.slotKey(await this.mailboxName(addressed, call.itemIndex)));
+	}
+
+	/** Outlook counts per app and mailbox; the key names the app, never a secret. */
+	private slotKey(mailboxName: string): string {
+		return [this.endpoints.graphUrl, this.credentials.clientId ?? this.kind, mailboxName].join('|');
+	}
+
+	private async mailboxName(addressed: AddressedMailbox, itemIndex?: number): Promise<string> {
+		if (addressed.kind === 'none') return 'tenant';
+		if (addressed.kind === 'user') {
+			const { id } = addressed;
+			return isObjectId(id) ? await nameOfObjectId(this.endpoints.graphUrl, id, async () => await this.lookUpName(`/users/${id}`, id, itemIndex)) : id;
+		}
+		this.me ??= this.nameOfMe(itemIndex).catch((error: unknown) => {
+			this.me = undefined;
+			throw error;
+		});
+		return await this.me;
+	}
+
+	private me?: Promise<string>;
+
+	/** The signed-in person's name without asking Graph where the credential or token says it. */
+	private async nameOfMe(itemIndex?: number): Promise<string> {
+		if (this.kind === 'password') return String(this.credentials.username ?? '').trim().toLowerCase() || 'me';
+		if (this.kind === 'clientCredentials') return 'me'; // Graph refuses /me without a signed-in person
+		const tokenData = (this.credentials as { oauthTokenData?: { access_token?: unknown } }).oauthTokenData;
+		const person = personOfAccessToken(tokenData?.access_token);
+		if (person.upn && person.oid) rememberName(this.endpoints.graphUrl, person.oid, person.upn);
+		// An opaque token: ask once for this client; if even that is refused, this client's /me stands alone.
+		return person.upn ?? (await this.lookUpName('/me', 'me', itemIndex)) ?? `me|${randomUUID()}`;
+	}
+
+	/** `userPrincipalName` of a user, through the slots named `slotName`; undefined when Graph refuses to say. */
+	private async lookUpName(path: string, slotName: string, itemIndex?: number): Promise<string | undefined> {
+		try {
+			const call: GraphCall = { url: path, qs: { $select: 'userPrincipalName' }, itemIndex };
+			const user = (await this.requestIn<IDataObject>(mailboxSlots(this.slotKey(slotName)), call, this.absoluteUrl(call))).body;
+			return typeof user.userPrincipalName === 'string' ? user.userPrincipalName.toLowerCase() : undefined;
+		} catch (error) {
+			if (error instanceof NodeApiError) return undefined; // Graph answered (refused, unknown user): the call itself will say more
+			// Sign-in or network: the call itself would fail the same way. requestIn throws only node errors.
+			throw error instanceof NodeOperationError ? error : new NodeOperationError(this.node, error as Error, { itemIndex });
+		}
 	}
 
 	private describe(url: string): string {

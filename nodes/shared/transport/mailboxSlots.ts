@@ -1,17 +1,27 @@
 /**
- * At most MAILBOX_CONCURRENCY requests in flight per (sign-in, mailbox) in this process,
- * whatever the number of items, operations or executions that share it: Graph's own limit.
+ * At most MAILBOX_CONCURRENCY requests in flight per (app, mailbox) in this process, whatever the
+ * number of items, operations or executions that share it: Graph's own limit. A throttled answer
+ * with Retry-After pauses the whole mailbox: Graph throttles the mailbox, not the one request.
  */
+import { sleep } from 'n8n-workflow';
 import { MAILBOX_CONCURRENCY } from './limits';
 
-class Slots {
+export class Slots {
 	private active = 0;
 	private readonly waiting: Array<() => void> = [];
+	private pausedUntil = 0;
 	constructor(private readonly size: number) {}
+
+	/** No request of this mailbox starts before `until` (epoch ms); those in flight finish. */
+	pauseUntil(until: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, until);
+	}
 
 	async acquire(): Promise<() => void> {
 		if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
 		else this.active++;
+		// Sleeping on the slot costs nothing: while paused no request of this mailbox may start anyway.
+		for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) await sleep(wait);
 		let released = false;
 		return () => {
 			if (released) return;

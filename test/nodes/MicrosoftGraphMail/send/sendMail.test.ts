@@ -166,6 +166,24 @@ describe('large attachments: draft, upload session, send', () => {
 		expect(out.json).toMatchObject({ path: 'draft', messageId: expect.any(String), attachments: [{ name: 'big.bin', size: big.length }, { name: 'small.txt', size: small.length }] });
 	});
 
+	test('two executions sending large files at once: upload PUTs count against the mailbox\'s 4 slots, so Graph throttles none', async () => {
+		const ann = addMailbox(contoso, 'ann-parallel-large');
+		const files = Array.from({ length: 8 }, () => randomFile(4 * 1024 * 1024 + 1000));
+		const execution = (part: Buffer[]) =>
+			send(contoso, {
+				parameters: { mailbox: ALICE, toRecipients: ann, subject: 'parallel large', bodyContent: 'big', options: { attachments: 'file' } },
+				items: part.map((bytes, n) => ({ json: {}, binary: { file: binary(bytes, `f${n}.bin`) } })),
+			});
+		contoso.emu.setLatency(100);
+		try {
+			await Promise.all([execution(files.slice(0, 4)), execution(files.slice(4))]);
+		} finally {
+			contoso.emu.setLatency(0);
+		}
+		expect(contoso.emu.stats().throttled).toBe(0);
+		expect(inbox(ann).map((m) => sha256(m.attachments[0].contentBytes!)).sort()).toEqual(files.map(sha256).sort());
+	});
+
 	test('several files under 3 MB but over 3 MB together: draft, the rest added one by one, all intact and in order', async () => {
 		const ann = addMailbox(contoso, 'ann-many-small');
 		const files = [randomFile(1_500_000), randomFile(1_400_000), randomFile(1_300_000)];

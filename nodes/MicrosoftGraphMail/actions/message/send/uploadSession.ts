@@ -45,6 +45,7 @@ export async function uploadAttachment(
 			body: chunk,
 			headers: { 'Content-Type': 'application/octet-stream', 'Content-Range': `bytes ${offset}-${end}/${source.size}` },
 			preAuthenticated: true,
+			mailboxUrl: messageUrl,
 			itemIndex: options.itemIndex,
 		});
 		offset = end + 1;
