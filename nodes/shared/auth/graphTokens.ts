@@ -1,36 +1,17 @@
-/* eslint-disable @n8n/community-nodes/require-node-api-error -- runs without a node (credential authenticate); the transport turns these into NodeOperationError */
 /**
  * Access tokens for the two grants this package signs in with itself (client credentials and
  * ROPC). Tokens come from @azure/msal-node and stay in its in-memory cache: one MSAL client per
  * credential per process, so every item and execution reuses the same token until it nears expiry.
  * The authorization-code grant is n8n's own OAuth2 and never comes here.
  */
-import { createHash, X509Certificate } from 'crypto';
-import { ConfidentialClientApplication, LogLevel, type AccountInfo, type Configuration } from '@azure/msal-node';
+import { createHash } from 'crypto';
+import { ConfidentialClientApplication, type AccountInfo } from '@azure/msal-node';
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
-import { CredentialConfigError, resolveEndpoints, type CloudCredentialData, type ResolvedEndpoints } from './clouds';
+import { resolveEndpoints, type ResolvedEndpoints } from './clouds';
+import { createMsalApp, msalConfigError, required, type MsalApp, type SignInData, type SignInKind } from './msalApp';
 import { signInErrorMessage, describeSignInError } from './signInErrors';
 
-export type SignInKind = 'clientCredentials' | 'password';
-
-export interface ClientCredentialsData extends CloudCredentialData {
-	clientId?: string;
-	authMethod?: 'secret' | 'certificate';
-	clientSecret?: string;
-	privateKey?: string;
-	certificate?: string;
-	thumbprintSha256?: string;
-	defaultMailbox?: string;
-}
-
-export interface PasswordCredentialData extends CloudCredentialData {
-	clientId?: string;
-	clientSecret?: string;
-	username?: string;
-	password?: string;
-}
-
-export type SignInData = ClientCredentialsData & PasswordCredentialData;
+export type { ClientCredentialsData, PasswordCredentialData, SignInData, SignInKind } from './msalApp';
 
 /** A sign-in the identity platform refused; the message carries AADSTS advice, never a secret. */
 export class SignInError extends Error {
@@ -43,7 +24,7 @@ export class SignInError extends Error {
 }
 
 interface CachedClient {
-	app: ConfidentialClientApplication;
+	app: MsalApp;
 	endpoints: ResolvedEndpoints;
 	/** ROPC: the signed-in account and the scopes granted to it, so later calls are silent. */
 	account?: AccountInfo;
@@ -56,55 +37,6 @@ interface CachedClient {
 const clients = new Map<string, CachedClient>();
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
-function required(data: SignInData, field: keyof SignInData, label: string): string {
-	const value = String(data[field] ?? '').trim();
-	if (!value) throw new CredentialConfigError(String(field), `${label} is required`);
-	return value;
-}
-
-/** SHA-256 thumbprint (hex) of a PEM certificate, as Entra shows it. */
-function certificateThumbprint(certPem: string): string {
-	try {
-		return new X509Certificate(certPem).fingerprint256.replace(/:/g, '');
-	} catch {
-		throw new CredentialConfigError('certificate', 'Certificate is not a valid PEM certificate (-----BEGIN CERTIFICATE-----)');
-	}
-}
-
-function clientAuth(kind: SignInKind, data: SignInData): Configuration['auth'] {
-	const clientId = required(data, 'clientId', 'Client ID');
-	const endpoints = resolveEndpoints(data);
-	const base = {
-		clientId,
-		authority: endpoints.authority,
-		// The endpoints are known for every cloud, so MSAL needs no discovery round trip; and an
-		// unknown tenant then fails at the token endpoint with its AADSTS90002 instead of an
-		// opaque discovery error.
-		knownAuthorities: [new URL(endpoints.authorityHost).host],
-		authorityMetadata: JSON.stringify({
-			token_endpoint: `${endpoints.authority}/oauth2/v2.0/token`,
-			authorization_endpoint: `${endpoints.authority}/oauth2/v2.0/authorize`,
-			end_session_endpoint: `${endpoints.authority}/oauth2/v2.0/logout`,
-			issuer: `${endpoints.authority}/v2.0`,
-			jwks_uri: `${endpoints.authority}/discovery/v2.0/keys`,
-		}),
-	};
-	if (kind === 'clientCredentials' && data.authMethod === 'certificate') {
-		const privateKey = required(data, 'privateKey', 'Private Key');
-		if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
-			throw new CredentialConfigError('privateKey', 'Private Key must be a PEM private key (-----BEGIN PRIVATE KEY-----)');
-		}
-		const certificate = (data.certificate ?? '').trim();
-		const thumbprintSha256 = certificate
-			? certificateThumbprint(certificate)
-			: required(data, 'thumbprintSha256', 'Certificate or its SHA-256 thumbprint').replace(/[^0-9a-fA-F]/g, '');
-		return { ...base, clientCertificate: { privateKey, thumbprintSha256, x5c: certificate || undefined } };
-	}
-	if (kind === 'clientCredentials') return { ...base, clientSecret: required(data, 'clientSecret', 'Client Secret') };
-	// ROPC on a confidential client: the secret is optional (public-client flows allowed in Entra).
-	return { ...base, clientSecret: data.clientSecret?.trim() || undefined };
-}
-
 function cacheKey(kind: SignInKind, data: SignInData): string {
 	// A hash: the map key must not hold the secret in clear text.
 	const fields = [kind, data.cloud, data.authorityUrl, data.graphUrl, data.tenantId, data.clientId, data.authMethod,
@@ -116,11 +48,7 @@ function clientFor(kind: SignInKind, data: SignInData): CachedClient {
 	const key = cacheKey(kind, data);
 	let client = clients.get(key);
 	if (!client) {
-		const app = new ConfidentialClientApplication({
-			auth: clientAuth(kind, data),
-			system: { loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined } },
-		});
-		client = { app, endpoints: resolveEndpoints(data), refreshedAt: 0 };
+		client = { app: createMsalApp(kind, data), endpoints: resolveEndpoints(data), refreshedAt: 0 };
 		clients.set(key, client);
 	}
 	return client;
@@ -132,6 +60,7 @@ async function fetchToken(kind: SignInKind, data: SignInData, client: CachedClie
 	try {
 		let result;
 		if (kind === 'clientCredentials') {
+			if (!(client.app instanceof ConfidentialClientApplication)) throw new Error('client credentials need a confidential client');
 			result = await client.app.acquireTokenByClientCredential({ scopes, skipCache: forceRefresh });
 		} else {
 			if (client.account) {
@@ -154,8 +83,7 @@ async function fetchToken(kind: SignInKind, data: SignInData, client: CachedClie
 		if (forceRefresh || !client.refreshedAt) client.refreshedAt = before;
 		return result.accessToken;
 	} catch (error) {
-		if (error instanceof CredentialConfigError) throw error;
-		throw new SignInError(error);
+		throw msalConfigError(kind, data, error) ?? new SignInError(error);
 	}
 }
 
