@@ -171,6 +171,19 @@ describe('client credentials', () => {
     expect(e.errorMessage).toContain('AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.');
   });
 
+  test('a dropped token connection: MSAL sees a network_error, and the request counts as a token request', async () => {
+    const app = msal({ clientSecret: SECRET.value });
+    emu.inject({ match: { path: '/oauth2/v2.0/token' }, kind: 'drop-before', times: 2 });
+    for (let i = 0; i < 2; i++) {
+      const e = await aadError(app.acquireTokenByClientCredential({ scopes: appScope(), skipCache: true }));
+      expect(e.errorCode).toBe('network_error');
+    }
+    expect((await app.acquireTokenByClientCredential({ scopes: appScope(), skipCache: true }))!.accessToken).toBeTruthy();
+    expect(emu.stats().tokenRequests).toBe(3);
+    expect(emu.stats().tokenRequestsByClient).toEqual({ 'app-all': 3 });
+    expect(emu.stats().faultsFired).toBe(2);
+  });
+
   test('a scope without /.default: AADSTS1002012', async () => {
     const r = await form(`${emu.url}/${TENANT}/oauth2/v2.0/token`, { grant_type: 'client_credentials', client_id: 'app-all', client_secret: SECRET.value, scope: 'Mail.Send' });
     expect(r.status).toBe(400);

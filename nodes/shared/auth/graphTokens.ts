@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- runs without a node (credential authenticate); the transport turns these into NodeOperationError */
 /**
  * Access tokens for the two grants this package signs in with itself (client credentials and
  * ROPC). Tokens come from @azure/msal-node and stay in its in-memory cache: one MSAL client per
@@ -6,22 +7,32 @@
  */
 import { createHash } from 'crypto';
 import { ConfidentialClientApplication, type AccountInfo } from '@azure/msal-node';
-import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
+import { sleep, type ICredentialDataDecryptedObject, type IHttpRequestOptions } from 'n8n-workflow';
 import { resolveEndpoints, type ResolvedEndpoints } from './clouds';
 import { createMsalApp, msalConfigError, required, type MsalApp, type SignInData, type SignInKind } from './msalApp';
-import { signInErrorMessage, describeSignInError } from './signInErrors';
+import { describeSignInError, isNetworkFailure, signInErrorMessage } from './signInErrors';
 
 export type { ClientCredentialsData, PasswordCredentialData, SignInData, SignInKind } from './msalApp';
 
-/** A sign-in the identity platform refused; the message carries AADSTS advice, never a secret. */
+/**
+ * A sign-in that failed: refused by the identity platform (the message carries AADSTS advice) or
+ * unreachable after TOKEN_RETRY.attempts tries. Never a secret in it.
+ */
 export class SignInError extends Error {
 	readonly aadsts?: string;
-	constructor(cause: unknown) {
-		super(signInErrorMessage(cause));
+	/** The token endpoint could not be reached; the credential itself may be fine. */
+	readonly unreachable: boolean;
+	constructor(cause: unknown, attempts = 1) {
+		const unreachable = isNetworkFailure(cause);
+		super(unreachable ? `${signInErrorMessage(cause)}, ${attempts} attempt${attempts === 1 ? '' : 's'}` : signInErrorMessage(cause));
 		this.name = 'SignInError';
 		this.aadsts = describeSignInError(cause).aadsts;
+		this.unreachable = unreachable;
 	}
 }
+
+/** Token requests whose connection failed are tried again, a bounded number of times. */
+const TOKEN_RETRY = { attempts: 4, baseDelayMs: 300, maxTotalWaitMs: 20_000 };
 
 interface CachedClient {
 	app: MsalApp;
@@ -54,36 +65,56 @@ function clientFor(kind: SignInKind, data: SignInData): CachedClient {
 	return client;
 }
 
-async function fetchToken(kind: SignInKind, data: SignInData, client: CachedClient, forceRefresh: boolean): Promise<string> {
+/** One token from MSAL: its cache when it can, else one request to the token endpoint. */
+async function acquire(kind: SignInKind, data: SignInData, client: CachedClient, forceRefresh: boolean): Promise<string> {
 	const scopes = [client.endpoints.appScope];
-	const before = Date.now();
-	try {
-		let result;
-		if (kind === 'clientCredentials') {
-			if (!(client.app instanceof ConfidentialClientApplication)) throw new Error('client credentials need a confidential client');
-			result = await client.app.acquireTokenByClientCredential({ scopes, skipCache: forceRefresh });
-		} else {
-			if (client.account) {
-				// `.default` never matches a cached token, so look it up by the scopes Entra granted.
-				result = await client.app
-					.acquireTokenSilent({ account: client.account, scopes: client.grantedScopes ?? scopes, forceRefresh })
-					.catch(() => null); // refresh token gone or revoked: sign in again below
-			}
-			if (!result) {
-				result = await client.app.acquireTokenByUsernamePassword({
-					scopes,
-					username: required(data, 'username', 'Username'),
-					password: required(data, 'password', 'Password'),
-				});
-				client.account = result?.account ?? undefined;
-				client.grantedScopes = result?.scopes.filter((scope) => !OIDC_SCOPES.has(scope.split('/').pop() ?? ''));
-			}
+	let result;
+	if (kind === 'clientCredentials') {
+		if (!(client.app instanceof ConfidentialClientApplication)) throw new Error('client credentials need a confidential client');
+		result = await client.app.acquireTokenByClientCredential({ scopes, skipCache: forceRefresh });
+	} else {
+		if (client.account) {
+			// `.default` never matches a cached token, so look it up by the scopes Entra granted.
+			result = await client.app
+				.acquireTokenSilent({ account: client.account, scopes: client.grantedScopes ?? scopes, forceRefresh })
+				.catch(() => null); // refresh token gone or revoked: sign in again below
 		}
-		if (!result?.accessToken) throw new Error('the identity platform returned no access token');
-		if (forceRefresh || !client.refreshedAt) client.refreshedAt = before;
-		return result.accessToken;
-	} catch (error) {
-		throw msalConfigError(kind, data, error) ?? new SignInError(error);
+		if (!result) {
+			result = await client.app.acquireTokenByUsernamePassword({
+				scopes,
+				username: required(data, 'username', 'Username'),
+				password: required(data, 'password', 'Password'),
+			});
+			client.account = result?.account ?? undefined;
+			client.grantedScopes = result?.scopes.filter((scope) => !OIDC_SCOPES.has(scope.split('/').pop() ?? ''));
+		}
+	}
+	if (!result?.accessToken) throw new Error('the identity platform returned no access token');
+	return result.accessToken;
+}
+
+/**
+ * A token, trying again (with backoff) when the token request's connection failed: the identity
+ * platform gave no answer, and asking again for a token is harmless. Refusals are not retried.
+ */
+async function fetchToken(kind: SignInKind, data: SignInData, client: CachedClient, forceRefresh: boolean): Promise<string> {
+	let waited = 0;
+	for (let attempt = 1; ; attempt++) {
+		const startedAt = Date.now();
+		try {
+			const token = await acquire(kind, data, client, forceRefresh);
+			if (forceRefresh || !client.refreshedAt) client.refreshedAt = startedAt;
+			return token;
+		} catch (error) {
+			const configError = msalConfigError(kind, data, error);
+			if (configError) throw configError;
+			const delay = Math.round(TOKEN_RETRY.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+			if (!isNetworkFailure(error) || attempt >= TOKEN_RETRY.attempts || waited + delay > TOKEN_RETRY.maxTotalWaitMs) {
+				throw new SignInError(error, attempt);
+			}
+			await sleep(delay);
+			waited += delay;
+		}
 	}
 }
 

@@ -28,7 +28,15 @@ export interface SignInFailure {
 	description: string;
 }
 
+/** A token request whose connection failed or timed out (MSAL wraps fetch's error as network_error): no answer came. */
+export function isNetworkFailure(error: unknown): boolean {
+	const e = error as { errorCode?: string; name?: string } | undefined;
+	return e?.errorCode === 'network_error' || e?.name === 'NetworkError';
+}
+
 export function describeSignInError(error: unknown): SignInFailure {
+	// MSAL's text here is only "fetch failed" plus its own wrapping: say what happened instead.
+	if (isNetworkFailure(error)) return { description: 'the identity platform could not be reached (the connection failed or timed out)' };
 	const e = error as { errorMessage?: string; message?: string; errorCode?: string };
 	const text = String(e?.errorMessage || e?.message || error || 'unknown error');
 	const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
