@@ -6,6 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 import { MicrosoftGraphMail } from '../../nodes/MicrosoftGraphMail/MicrosoftGraphMail.node';
+import { TOKEN_REQUEST } from '../../nodes/shared/auth/graphTokens';
 import { isSignInFailure } from '../../nodes/shared/auth/signInFailure';
 import { PASSWORD, SECRET, startContoso, TENANT, type Contoso } from '../fixtures/contoso';
 import { leakedSecrets, visibleText } from '../fixtures/secretScan';
@@ -118,6 +119,22 @@ describe('a token request whose connection failed is tried again', () => {
 		expect(error).toBeUndefined();
 		expect(output![0].json.error).toBeUndefined();
 		expect(contoso.emu.stats().tokenRequests).toBe(3);
+	});
+
+	test('a token request that hangs is cut off after the time limit and tried again', async () => {
+		const limit = TOKEN_REQUEST.timeoutMs;
+		TOKEN_REQUEST.timeoutMs = 1000; // 30 s in production; the emulator holds these two for 5 s
+		try {
+			contoso.emu.inject({ match: { path: '/oauth2/v2.0/token' }, kind: 'latency', ms: 5000, times: 2 });
+			const started = Date.now();
+			const { output, error } = await sendItems(freshApp(), 1, { subject: 'token hangs' });
+			expect(error).toBeUndefined();
+			expect(output![0].json.error).toBeUndefined();
+			expect(contoso.emu.stats().tokenRequests).toBe(3);
+			expect(Date.now() - started).toBeLessThan(4500);
+		} finally {
+			TOKEN_REQUEST.timeoutMs = limit;
+		}
 	});
 
 	test('never reachable: 4 token requests, then a sign-in failure (not "may or may not have been carried out"), nothing sent', async () => {

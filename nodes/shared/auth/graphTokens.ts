@@ -11,12 +11,13 @@ import { sleep, type ICredentialDataDecryptedObject, type IHttpRequestOptions } 
 import { resolveEndpoints, type ResolvedEndpoints } from './clouds';
 import { createMsalApp, msalConfigError, required, type MsalApp, type SignInData, type SignInKind } from './msalApp';
 import { describeSignInError, isNetworkFailure, signInErrorMessage } from './signInErrors';
+import { TimedHttpClient } from './tokenHttpClient';
 
 export type { ClientCredentialsData, PasswordCredentialData, SignInData, SignInKind } from './msalApp';
 
 /**
  * A sign-in that failed: refused by the identity platform (the message carries AADSTS advice) or
- * unreachable after TOKEN_RETRY.attempts tries. Never a secret in it.
+ * unreachable after TOKEN_REQUEST.attempts tries. Never a secret in it.
  */
 export class SignInError extends Error {
 	readonly aadsts?: string;
@@ -31,8 +32,11 @@ export class SignInError extends Error {
 	}
 }
 
-/** Token requests whose connection failed are tried again, a bounded number of times. */
-const TOKEN_RETRY = { attempts: 4, baseDelayMs: 300, maxTotalWaitMs: 20_000 };
+/**
+ * Token requests: each may take `timeoutMs`; one whose connection failed or timed out is tried
+ * again, at most `attempts` times in all, with backoff.
+ */
+export const TOKEN_REQUEST = { attempts: 4, baseDelayMs: 300, maxTotalWaitMs: 20_000, timeoutMs: 30_000 };
 
 interface CachedClient {
 	app: MsalApp;
@@ -59,7 +63,7 @@ function clientFor(kind: SignInKind, data: SignInData): CachedClient {
 	const key = cacheKey(kind, data);
 	let client = clients.get(key);
 	if (!client) {
-		client = { app: createMsalApp(kind, data), endpoints: resolveEndpoints(data), refreshedAt: 0 };
+		client = { app: createMsalApp(kind, data, new TimedHttpClient(() => TOKEN_REQUEST.timeoutMs)), endpoints: resolveEndpoints(data), refreshedAt: 0 };
 		clients.set(key, client);
 	}
 	return client;
@@ -108,8 +112,8 @@ async function fetchToken(kind: SignInKind, data: SignInData, client: CachedClie
 		} catch (error) {
 			const configError = msalConfigError(kind, data, error);
 			if (configError) throw configError;
-			const delay = Math.round(TOKEN_RETRY.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
-			if (!isNetworkFailure(error) || attempt >= TOKEN_RETRY.attempts || waited + delay > TOKEN_RETRY.maxTotalWaitMs) {
+			const delay = Math.round(TOKEN_REQUEST.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+			if (!isNetworkFailure(error) || attempt >= TOKEN_REQUEST.attempts || waited + delay > TOKEN_REQUEST.maxTotalWaitMs) {
 				throw new SignInError(error, attempt);
 			}
 			await sleep(delay);

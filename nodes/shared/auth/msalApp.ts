@@ -3,7 +3,7 @@
  * certificate, public for ROPC without a secret (Entra's "Allow public client flows"). MSAL's own
  * complaints about its configuration come back as a CredentialConfigError naming the field.
  */
-import { ConfidentialClientApplication, LogLevel, PublicClientApplication, type Configuration } from '@azure/msal-node';
+import { ConfidentialClientApplication, LogLevel, PublicClientApplication, type Configuration, type INetworkModule } from '@azure/msal-node';
 import { certificateAssertion, type CertificateCredentialData } from './certificateCredential';
 import { CredentialConfigError, resolveEndpoints, type CloudCredentialData } from './clouds';
 
@@ -97,9 +97,9 @@ function authConfig(kind: SignInKind, data: SignInData): Configuration['auth'] {
 }
 
 /** The MSAL application for this credential; config mistakes come back naming the field. */
-export function createMsalApp(kind: SignInKind, data: SignInData): MsalApp {
+export function createMsalApp(kind: SignInKind, data: SignInData, networkClient?: INetworkModule): MsalApp {
 	const auth = authConfig(kind, data);
-	const system = { loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined } };
+	const system = { networkClient, loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined } };
 	try {
 		// ROPC without a secret is a public client: a confidential one refuses to exist without a credential.
 		if (kind === 'password' && !auth.clientSecret) return new PublicClientApplication({ auth, system });
