@@ -56,16 +56,18 @@ export class MicrosoftGraphMailClientCredentialsApi implements ICredentialType {
 			typeOptions: { password: true, rows: 4 },
 			default: '',
 			placeholder: '-----BEGIN CERTIFICATE-----',
-			description: 'The public certificate; its SHA-256 thumbprint is computed from it. Leave empty to enter the thumbprint instead.',
+			description: 'The public certificate (preferred): its thumbprint is computed from it, and checked against the key. Leave empty to enter the thumbprint instead.',
 			displayOptions: { show: { authMethod: ['certificate'] } },
 		},
 		{
-			displayName: 'Certificate SHA-256 Thumbprint',
+			displayName: 'Certificate Thumbprint',
+			// Stored under its first name, so existing credentials keep working; it takes SHA-1 or SHA-256.
 			name: 'thumbprintSha256',
 			type: 'string',
 			default: '',
-			description: 'Only needed when no certificate is given above (hex, as shown in Entra ID)',
-			displayOptions: { show: { authMethod: ['certificate'], certificate: [''] } },
+			placeholder: '40 hex (SHA-1) or 64 hex (SHA-256)',
+			description: 'Needed only without the certificate above: the thumbprint from Entra ID > App registrations > Certificates & secrets (SHA-1, 40 hex) or its SHA-256 (64 hex). Colons and spaces are ignored. With the certificate given, a thumbprint here must be that certificate\'s.',
+			displayOptions: { show: { authMethod: ['certificate'] } },
 		},
 		{
 			displayName: 'Default Mailbox',

@@ -25,7 +25,7 @@ export class MicrosoftGraphMailPasswordApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The secret VALUE, if the app registration is confidential. Leave empty if "Allow public client flows" is on.',
+			description: 'Leave empty if the app registration has Authentication > "Allow public client flows" on (it then signs in as a public client). Otherwise the secret VALUE from Certificates & secrets.',
 		},
 		{
 			displayName: 'Username',

@@ -47,6 +47,12 @@ function tokenClientId(req: IncomingMessage, body: Buffer): string {
   return parseBasicAuth(req.headers.authorization)?.id ?? '(none)';
 }
 
+function countTokenRequest(state: EmulatorState, req: IncomingMessage, body: Buffer): void {
+  state.counters.tokenRequests++;
+  const client = tokenClientId(req, body);
+  state.counters.tokenRequestsByClient[client] = (state.counters.tokenRequestsByClient[client] ?? 0) + 1;
+}
+
 export function createHandler(state: EmulatorState, identity: Identity, admin: AdminHandler) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
@@ -80,8 +86,11 @@ export function createHandler(state: EmulatorState, identity: Identity, admin: A
       if (area === 'graph') state.counters.graphRequests++;
       if (area === 'upload') state.counters.uploadRequests++;
 
+      const isTokenRequest = area === 'identity' && segments[segments.length - 1] === 'token' && method === 'POST';
       const fault: Fault | undefined = state.faults.take(method, decodedPath);
       if (fault?.kind === 'drop-before') {
+        // A token request whose connection is dropped still reached the identity platform: count it.
+        if (isTokenRequest) countTokenRequest(state, req, await readBody(req, MAX_REQUEST_BYTES));
         req.socket.destroy();
         return finish();
       }
@@ -105,11 +114,7 @@ export function createHandler(state: EmulatorState, identity: Identity, admin: A
           }
           throw e;
         }
-        if (area === 'identity' && segments[segments.length - 1] === 'token' && method === 'POST') {
-          state.counters.tokenRequests++;
-          const client = tokenClientId(req, body);
-          state.counters.tokenRequestsByClient[client] = (state.counters.tokenRequestsByClient[client] ?? 0) + 1;
-        }
+        if (isTokenRequest) countTokenRequest(state, req, body);
         if (fault && fault.kind !== 'latency' && fault.kind !== 'drop-after') answer = faultResponse(fault, ids, area === 'identity');
         else {
           const extraLatency = fault?.kind === 'latency' ? fault.ms : 0;

@@ -4,7 +4,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { ConfidentialClientApplication, type Configuration } from '@azure/msal-node';
+import { ConfidentialClientApplication, PublicClientApplication, type Configuration } from '@azure/msal-node';
 import * as selfsigned from 'selfsigned';
 import type { Emulator } from '../src';
 import { ALICE, BOB, DOMAIN, form, PASSWORD, request, SECRET, startTenant, TENANT } from './helpers';
@@ -171,6 +171,19 @@ describe('client credentials', () => {
     expect(e.errorMessage).toContain('AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application.');
   });
 
+  test('a dropped token connection: MSAL sees a network_error, and the request counts as a token request', async () => {
+    const app = msal({ clientSecret: SECRET.value });
+    emu.inject({ match: { path: '/oauth2/v2.0/token' }, kind: 'drop-before', times: 2 });
+    for (let i = 0; i < 2; i++) {
+      const e = await aadError(app.acquireTokenByClientCredential({ scopes: appScope(), skipCache: true }));
+      expect(e.errorCode).toBe('network_error');
+    }
+    expect((await app.acquireTokenByClientCredential({ scopes: appScope(), skipCache: true }))!.accessToken).toBeTruthy();
+    expect(emu.stats().tokenRequests).toBe(3);
+    expect(emu.stats().tokenRequestsByClient).toEqual({ 'app-all': 3 });
+    expect(emu.stats().faultsFired).toBe(2);
+  });
+
   test('a scope without /.default: AADSTS1002012', async () => {
     const r = await form(`${emu.url}/${TENANT}/oauth2/v2.0/token`, { grant_type: 'client_credentials', client_id: 'app-all', client_secret: SECRET.value, scope: 'Mail.Send' });
     expect(r.status).toBe(400);
@@ -205,6 +218,24 @@ describe('username and password (ROPC)', () => {
     const silent = await app.acquireTokenSilent({ account: result!.account!, scopes: ['Mail.Send'] });
     expect(silent.accessToken).toBe(result!.accessToken);
     expect(emu.stats().tokenRequests).toBe(0);
+  });
+
+  test('a public client (no secret) signs in when the app allows public client flows', async () => {
+    const app = new PublicClientApplication({ auth: { clientId: 'app-public', authority: `${emu.url}/${TENANT}`, knownAuthorities: [`127.0.0.1:${emu.port}`] } });
+    const result = await app.acquireTokenByUsernamePassword({ scopes: ['User.Read'], username: ALICE, password: PASSWORD });
+    expect(claims(result!.accessToken)).toMatchObject({ idtyp: 'user', appid: 'app-public', upn: ALICE });
+  });
+
+  test('no secret for an app without public client flows: AADSTS7000218 (invalid_client), as Entra', async () => {
+    const app = new PublicClientApplication({ auth: { clientId: 'app-user', authority: `${emu.url}/${TENANT}`, knownAuthorities: [`127.0.0.1:${emu.port}`] } });
+    const e = await aadError(app.acquireTokenByUsernamePassword({ scopes: ['User.Read'], username: ALICE, password: PASSWORD }));
+    expect(e.errorCode).toBe('invalid_client');
+    expect(e.errorMessage).toContain("AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+  });
+
+  test('a secret sent for a public client app: AADSTS700025', async () => {
+    const e = await aadError(msal({ clientId: 'app-public', clientSecret: 'any' }).acquireTokenByUsernamePassword({ scopes: ['User.Read'], username: ALICE, password: PASSWORD }));
+    expect(e.errorMessage).toContain("AADSTS700025: Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
   });
 
   test('a scope the app was not granted: AADSTS65001', async () => {

@@ -5,45 +5,41 @@
  * credential per process, so every item and execution reuses the same token until it nears expiry.
  * The authorization-code grant is n8n's own OAuth2 and never comes here.
  */
-import { createHash, X509Certificate } from 'crypto';
-import { ConfidentialClientApplication, LogLevel, type AccountInfo, type Configuration } from '@azure/msal-node';
-import type { ICredentialDataDecryptedObject, IHttpRequestOptions } from 'n8n-workflow';
-import { CredentialConfigError, resolveEndpoints, type CloudCredentialData, type ResolvedEndpoints } from './clouds';
-import { signInErrorMessage, describeSignInError } from './signInErrors';
+import { createHash } from 'crypto';
+import { ConfidentialClientApplication, type AccountInfo } from '@azure/msal-node';
+import { sleep, type ICredentialDataDecryptedObject, type IHttpRequestOptions } from 'n8n-workflow';
+import { resolveEndpoints, type ResolvedEndpoints } from './clouds';
+import { createMsalApp, msalConfigError, required, type MsalApp, type SignInData, type SignInKind } from './msalApp';
+import { describeSignInError, isNetworkFailure, signInErrorMessage } from './signInErrors';
+import { TimedHttpClient } from './tokenHttpClient';
 
-export type SignInKind = 'clientCredentials' | 'password';
+export type { ClientCredentialsData, PasswordCredentialData, SignInData, SignInKind } from './msalApp';
 
-export interface ClientCredentialsData extends CloudCredentialData {
-	clientId?: string;
-	authMethod?: 'secret' | 'certificate';
-	clientSecret?: string;
-	privateKey?: string;
-	certificate?: string;
-	thumbprintSha256?: string;
-	defaultMailbox?: string;
-}
-
-export interface PasswordCredentialData extends CloudCredentialData {
-	clientId?: string;
-	clientSecret?: string;
-	username?: string;
-	password?: string;
-}
-
-export type SignInData = ClientCredentialsData & PasswordCredentialData;
-
-/** A sign-in the identity platform refused; the message carries AADSTS advice, never a secret. */
+/**
+ * A sign-in that failed: refused by the identity platform (the message carries AADSTS advice) or
+ * unreachable after TOKEN_REQUEST.attempts tries. Never a secret in it.
+ */
 export class SignInError extends Error {
 	readonly aadsts?: string;
-	constructor(cause: unknown) {
-		super(signInErrorMessage(cause));
+	/** The token endpoint could not be reached; the credential itself may be fine. */
+	readonly unreachable: boolean;
+	constructor(cause: unknown, attempts = 1) {
+		const unreachable = isNetworkFailure(cause);
+		super(unreachable ? `${signInErrorMessage(cause)}, ${attempts} attempt${attempts === 1 ? '' : 's'}` : signInErrorMessage(cause));
 		this.name = 'SignInError';
 		this.aadsts = describeSignInError(cause).aadsts;
+		this.unreachable = unreachable;
 	}
 }
 
+/**
+ * Token requests: each may take `timeoutMs`; one whose connection failed or timed out is tried
+ * again, at most `attempts` times in all, with backoff.
+ */
+export const TOKEN_REQUEST = { attempts: 4, baseDelayMs: 300, maxTotalWaitMs: 20_000, timeoutMs: 30_000 };
+
 interface CachedClient {
-	app: ConfidentialClientApplication;
+	app: MsalApp;
 	endpoints: ResolvedEndpoints;
 	/** ROPC: the signed-in account and the scopes granted to it, so later calls are silent. */
 	account?: AccountInfo;
@@ -56,55 +52,6 @@ interface CachedClient {
 const clients = new Map<string, CachedClient>();
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 
-function required(data: SignInData, field: keyof SignInData, label: string): string {
-	const value = String(data[field] ?? '').trim();
-	if (!value) throw new CredentialConfigError(String(field), `${label} is required`);
-	return value;
-}
-
-/** SHA-256 thumbprint (hex) of a PEM certificate, as Entra shows it. */
-function certificateThumbprint(certPem: string): string {
-	try {
-		return new X509Certificate(certPem).fingerprint256.replace(/:/g, '');
-	} catch {
-		throw new CredentialConfigError('certificate', 'Certificate is not a valid PEM certificate (-----BEGIN CERTIFICATE-----)');
-	}
-}
-
-function clientAuth(kind: SignInKind, data: SignInData): Configuration['auth'] {
-	const clientId = required(data, 'clientId', 'Client ID');
-	const endpoints = resolveEndpoints(data);
-	const base = {
-		clientId,
-		authority: endpoints.authority,
-		// The endpoints are known for every cloud, so MSAL needs no discovery round trip; and an
-		// unknown tenant then fails at the token endpoint with its AADSTS90002 instead of an
-		// opaque discovery error.
-		knownAuthorities: [new URL(endpoints.authorityHost).host],
-		authorityMetadata: JSON.stringify({
-			token_endpoint: `${endpoints.authority}/oauth2/v2.0/token`,
-			authorization_endpoint: `${endpoints.authority}/oauth2/v2.0/authorize`,
-			end_session_endpoint: `${endpoints.authority}/oauth2/v2.0/logout`,
-			issuer: `${endpoints.authority}/v2.0`,
-			jwks_uri: `${endpoints.authority}/discovery/v2.0/keys`,
-		}),
-	};
-	if (kind === 'clientCredentials' && data.authMethod === 'certificate') {
-		const privateKey = required(data, 'privateKey', 'Private Key');
-		if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) {
-			throw new CredentialConfigError('privateKey', 'Private Key must be a PEM private key (-----BEGIN PRIVATE KEY-----)');
-		}
-		const certificate = (data.certificate ?? '').trim();
-		const thumbprintSha256 = certificate
-			? certificateThumbprint(certificate)
-			: required(data, 'thumbprintSha256', 'Certificate or its SHA-256 thumbprint').replace(/[^0-9a-fA-F]/g, '');
-		return { ...base, clientCertificate: { privateKey, thumbprintSha256, x5c: certificate || undefined } };
-	}
-	if (kind === 'clientCredentials') return { ...base, clientSecret: required(data, 'clientSecret', 'Client Secret') };
-	// ROPC on a confidential client: the secret is optional (public-client flows allowed in Entra).
-	return { ...base, clientSecret: data.clientSecret?.trim() || undefined };
-}
-
 function cacheKey(kind: SignInKind, data: SignInData): string {
 	// A hash: the map key must not hold the secret in clear text.
 	const fields = [kind, data.cloud, data.authorityUrl, data.graphUrl, data.tenantId, data.clientId, data.authMethod,
@@ -116,57 +63,76 @@ function clientFor(kind: SignInKind, data: SignInData): CachedClient {
 	const key = cacheKey(kind, data);
 	let client = clients.get(key);
 	if (!client) {
-		const app = new ConfidentialClientApplication({
-			auth: clientAuth(kind, data),
-			system: { loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined } },
-		});
-		client = { app, endpoints: resolveEndpoints(data), refreshedAt: 0 };
+		client = { app: createMsalApp(kind, data, new TimedHttpClient(() => TOKEN_REQUEST.timeoutMs)), endpoints: resolveEndpoints(data), refreshedAt: 0 };
 		clients.set(key, client);
 	}
 	return client;
 }
 
-async function fetchToken(kind: SignInKind, data: SignInData, client: CachedClient, forceRefresh: boolean): Promise<string> {
+/** One token from MSAL: its cache when it can, else one request to the token endpoint. */
+async function acquire(kind: SignInKind, data: SignInData, client: CachedClient, forceRefresh: boolean): Promise<string> {
 	const scopes = [client.endpoints.appScope];
-	const before = Date.now();
-	try {
-		let result;
-		if (kind === 'clientCredentials') {
-			result = await client.app.acquireTokenByClientCredential({ scopes, skipCache: forceRefresh });
-		} else {
-			if (client.account) {
-				// `.default` never matches a cached token, so look it up by the scopes Entra granted.
-				result = await client.app
-					.acquireTokenSilent({ account: client.account, scopes: client.grantedScopes ?? scopes, forceRefresh })
-					.catch(() => null); // refresh token gone or revoked: sign in again below
-			}
-			if (!result) {
-				result = await client.app.acquireTokenByUsernamePassword({
-					scopes,
-					username: required(data, 'username', 'Username'),
-					password: required(data, 'password', 'Password'),
-				});
-				client.account = result?.account ?? undefined;
-				client.grantedScopes = result?.scopes.filter((scope) => !OIDC_SCOPES.has(scope.split('/').pop() ?? ''));
-			}
+	let result;
+	if (kind === 'clientCredentials') {
+		if (!(client.app instanceof ConfidentialClientApplication)) throw new Error('client credentials need a confidential client');
+		result = await client.app.acquireTokenByClientCredential({ scopes, skipCache: forceRefresh });
+	} else {
+		if (client.account) {
+			// `.default` never matches a cached token, so look it up by the scopes Entra granted.
+			result = await client.app
+				.acquireTokenSilent({ account: client.account, scopes: client.grantedScopes ?? scopes, forceRefresh })
+				.catch(() => null); // refresh token gone or revoked: sign in again below
 		}
-		if (!result?.accessToken) throw new Error('the identity platform returned no access token');
-		if (forceRefresh || !client.refreshedAt) client.refreshedAt = before;
-		return result.accessToken;
-	} catch (error) {
-		if (error instanceof CredentialConfigError) throw error;
-		throw new SignInError(error);
+		if (!result) {
+			result = await client.app.acquireTokenByUsernamePassword({
+				scopes,
+				username: required(data, 'username', 'Username'),
+				password: required(data, 'password', 'Password'),
+			});
+			client.account = result?.account ?? undefined;
+			client.grantedScopes = result?.scopes.filter((scope) => !OIDC_SCOPES.has(scope.split('/').pop() ?? ''));
+		}
+	}
+	if (!result?.accessToken) throw new Error('the identity platform returned no access token');
+	return result.accessToken;
+}
+
+/**
+ * A token, trying again (with backoff) when the token request's connection failed: the identity
+ * platform gave no answer, and asking again for a token is harmless. Refusals are not retried.
+ */
+async function fetchToken(kind: SignInKind, data: SignInData, client: CachedClient, forceRefresh: boolean): Promise<string> {
+	let waited = 0;
+	for (let attempt = 1; ; attempt++) {
+		const startedAt = Date.now();
+		try {
+			const token = await acquire(kind, data, client, forceRefresh);
+			if (forceRefresh || !client.refreshedAt) client.refreshedAt = startedAt;
+			return token;
+		} catch (error) {
+			const configError = msalConfigError(kind, data, error);
+			if (configError) throw configError;
+			const delay = Math.round(TOKEN_REQUEST.baseDelayMs * 2 ** (attempt - 1) * (0.5 + Math.random() / 2));
+			if (!isNetworkFailure(error) || attempt >= TOKEN_REQUEST.attempts || waited + delay > TOKEN_REQUEST.maxTotalWaitMs) {
+				throw new SignInError(error, attempt);
+			}
+			await sleep(delay);
+			waited += delay;
+		}
 	}
 }
 
 /**
- * A Graph access token for this credential. Concurrent callers share one request.
+ * A Graph access token for this credential. Concurrent callers share one request: whoever
+ * arrives while a sign-in is under way gets its outcome, a refusal included (one wrong secret
+ * costs one token request, not one per item). Once settled, the next call tries afresh.
  * `staleSince`: after a 401 on a request that started at that time, get a fresh token unless
  * one was already fetched since (so N parallel 401s cost one token request, not N).
  */
 export async function getGraphToken(kind: SignInKind, data: SignInData, staleSince?: number): Promise<string> {
 	const client = clientFor(kind, data);
-	while (client.pending) await client.pending.catch(() => undefined);
+	// A rejection here is the awaited sign-in's own failure, handed to this caller too.
+	while (client.pending) await client.pending;
 	const forceRefresh = staleSince !== undefined && client.refreshedAt <= staleSince;
 	const pending = fetchToken(kind, data, client, forceRefresh);
 	client.pending = pending;

@@ -14,7 +14,8 @@ const ADVICE: Record<string, string> = {
 	'50079': 'This account must enrol in multi-factor authentication, which the password (ROPC) grant cannot do. Use client credentials or the OAuth2 (authorization code) credential.',
 	'53003': 'Sign-in was blocked by a Conditional Access policy. Ask your Entra admin to allow this app or location.',
 	'65001': 'Consent is missing. An admin must grant admin consent for the API permissions in Entra ID > App registrations > API permissions.',
-	'7000218': 'The app requires a client secret or certificate for this grant. Add the client secret to the credential.',
+	'7000218': 'The app registration does not allow public client flows, so signing in without a client secret is refused. Either turn on Entra ID > App registrations > Authentication > Allow public client flows, or put a client secret (its VALUE) in the credential.',
+	'700025': 'The app registration is a public client ("Allow public client flows" is on), so it must not be sent a client secret. Leave Client Secret empty.',
 	'50034': 'The user account does not exist in this tenant.',
 	'50053': 'The account is locked after too many failed sign-ins.',
 	'50057': 'The user account is disabled.',
@@ -27,7 +28,15 @@ export interface SignInFailure {
 	description: string;
 }
 
+/** A token request whose connection failed or timed out (MSAL wraps fetch's error as network_error): no answer came. */
+export function isNetworkFailure(error: unknown): boolean {
+	const e = error as { errorCode?: string; name?: string } | undefined;
+	return e?.errorCode === 'network_error' || e?.name === 'NetworkError';
+}
+
 export function describeSignInError(error: unknown): SignInFailure {
+	// MSAL's text here is only "fetch failed" plus its own wrapping: say what happened instead.
+	if (isNetworkFailure(error)) return { description: 'the identity platform could not be reached (the connection failed or timed out)' };
 	const e = error as { errorMessage?: string; message?: string; errorCode?: string };
 	const text = String(e?.errorMessage || e?.message || error || 'unknown error');
 	const aadsts = /AADSTS(\d+)/.exec(text)?.[1];

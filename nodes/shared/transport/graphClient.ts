@@ -19,6 +19,7 @@ import {
 import { CREDENTIAL_TYPES, isAuthenticationKind, type AuthenticationKind } from '../auth/credentialTypes';
 import { CredentialConfigError, resolveEndpoints, type ResolvedEndpoints } from '../auth/clouds';
 import { getGraphToken, SignInError, type SignInData } from '../auth/graphTokens';
+import { SignInFailedError } from '../auth/signInFailure';
 import { graphApiError, networkErrorCode, outcomeUnknownError, parseGraphError } from './graphErrors';
 import { RETRY } from './limits';
 import { addressedMailbox, isObjectId, nameOfObjectId, personOfAccessToken, rememberName, type AddressedMailbox } from './mailboxNames';
@@ -327,12 +328,7 @@ export class GraphClient {
 
 	/** Classify a thrown error; sign-in problems and unknown failures end here, never retried. */
 	private failure(error: unknown, call: GraphCall): string {
-		if (error instanceof SignInError || error instanceof CredentialConfigError) {
-			throw new NodeOperationError(this.node, error.message, {
-				itemIndex: call.itemIndex,
-				description: error instanceof CredentialConfigError ? `Credential field: ${error.field}` : undefined,
-			});
-		}
+		if (error instanceof SignInError || error instanceof CredentialConfigError) throw new SignInFailedError(this.node, error, call.itemIndex);
 		const code = networkErrorCode(error);
 		if (code) return code;
 		// Rebuild from the message only: the original may hold request headers, token included.
