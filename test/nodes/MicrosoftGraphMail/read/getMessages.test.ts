@@ -210,7 +210,7 @@ describe('folders', () => {
 		contoso.emu.seedMessage(own, sent, { subject: 'In my own Sent folder', receivedDateTime: '2024-02-01T00:00:00Z' });
 		contoso.emu.seedMessage(own, 'sentitems', { subject: 'In Sent Items', receivedDateTime: '2024-02-02T00:00:00Z' });
 		contoso.emu.seedMessage(own, 'deleteditems', { subject: 'In Deleted Items', receivedDateTime: '2024-02-03T00:00:00Z' });
-		const subjects = async (folder: object) => (await getMessages(contoso, own, { folder, returnAll: true })).map((i) => i.json.subject);
+		const subjects = async (folder: ReturnType<typeof folderPath>) => (await getMessages(contoso, own, { folder, returnAll: true })).map((i) => i.json.subject);
 		expect(await subjects(folderPath('Sent'))).toEqual(['In my own Sent folder']);
 		expect(await subjects(folderId('Sent'))).toEqual(['In my own Sent folder']);
 		expect(await subjects(folderPath('sent/old'))).toEqual([]);
