@@ -47,6 +47,12 @@ function tokenClientId(req: IncomingMessage, body: Buffer): string {
   return parseBasicAuth(req.headers.authorization)?.id ?? '(none)';
 }
 
+/** Faults answered instead of processing the request (the others act first, or only delay). */
+function answersInstead(fault: Fault): boolean {
+  if (fault.kind === 'status') return !fault.afterActing;
+  return fault.kind !== 'latency' && fault.kind !== 'drop-after';
+}
+
 export function createHandler(state: EmulatorState, identity: Identity, admin: AdminHandler) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
@@ -88,7 +94,7 @@ export function createHandler(state: EmulatorState, identity: Identity, admin: A
 
       let answer: GraphResponse;
       if (area === 'upload') {
-        if (fault && fault.kind !== 'latency' && fault.kind !== 'drop-after') answer = faultResponse(fault, ids, false);
+        if (fault && answersInstead(fault)) answer = faultResponse(fault, ids, false);
         else {
           await sleep(fault?.kind === 'latency' ? fault.ms : 0);
           answer = await handleUpload(state, req, segments[1] ?? '', url.searchParams);
@@ -110,7 +116,7 @@ export function createHandler(state: EmulatorState, identity: Identity, admin: A
           const client = tokenClientId(req, body);
           state.counters.tokenRequestsByClient[client] = (state.counters.tokenRequestsByClient[client] ?? 0) + 1;
         }
-        if (fault && fault.kind !== 'latency' && fault.kind !== 'drop-after') answer = faultResponse(fault, ids, area === 'identity');
+        if (fault && answersInstead(fault)) answer = faultResponse(fault, ids, area === 'identity');
         else {
           const extraLatency = fault?.kind === 'latency' ? fault.ms : 0;
           if (area === 'graph') {
@@ -135,6 +141,7 @@ export function createHandler(state: EmulatorState, identity: Identity, admin: A
           }
         }
       }
+      if (fault?.kind === 'status' && fault.afterActing) answer = faultResponse(fault, ids, area === 'identity');
       status = answer.status;
       if (fault?.kind === 'drop-after') {
         // Processed (mail delivered, attachment stored), but the client never hears back.
