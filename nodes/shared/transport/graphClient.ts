@@ -18,7 +18,7 @@ import {
 import { CREDENTIAL_TYPES, isAuthenticationKind, type AuthenticationKind } from '../auth/credentialTypes';
 import { CredentialConfigError, resolveEndpoints, type ResolvedEndpoints } from '../auth/clouds';
 import { getGraphToken, SignInError, type SignInData } from '../auth/graphTokens';
-import { graphApiError, networkErrorCode, outcomeUnknownError, parseGraphError } from './graphErrors';
+import { graphApiError, networkErrorCode, outcomeUnknownError, parseGraphError, signInFailure } from './graphErrors';
 import { RETRY } from './limits';
 import { mailboxSlots } from './mailboxSlots';
 
@@ -211,9 +211,11 @@ export class GraphClient {
 		const done = this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPES.oAuth2).then(
 			() => undefined,
 			(error: Error) => {
-				throw new NodeOperationError(this.node, `Could not refresh the OAuth2 sign-in: ${error.message}`, {
-					description: 'Reconnect the credential (Connect my account).',
-				});
+				throw signInFailure(
+					new NodeOperationError(this.node, `Could not refresh the OAuth2 sign-in: ${error.message}`, {
+						description: 'Reconnect the credential (Connect my account).',
+					}),
+				);
 			},
 		);
 		this.oauthRefresh = { startedAt: Date.now(), done };
@@ -276,10 +278,12 @@ export class GraphClient {
 	/** Classify a thrown error; sign-in problems and unknown failures end here, never retried. */
 	private failure(error: unknown, call: GraphCall): string {
 		if (error instanceof SignInError || error instanceof CredentialConfigError) {
-			throw new NodeOperationError(this.node, error.message, {
-				itemIndex: call.itemIndex,
-				description: error instanceof CredentialConfigError ? `Credential field: ${error.field}` : undefined,
-			});
+			throw signInFailure(
+				new NodeOperationError(this.node, error.message, {
+					itemIndex: call.itemIndex,
+					description: error instanceof CredentialConfigError ? `Credential field: ${error.field}` : undefined,
+				}),
+			);
 		}
 		const code = networkErrorCode(error);
 		if (code) return code;

@@ -104,3 +104,16 @@ export function networkErrorCode(error: unknown): string | undefined {
 	}
 	return undefined;
 }
+
+const SIGN_IN_FAILURES = new WeakSet<object>();
+
+/** Marks an error as a failed sign-in: the request it belonged to never went out. */
+export function signInFailure<E extends Error>(error: E): E {
+	SIGN_IN_FAILURES.add(error);
+	return error;
+}
+
+/** Whether the transport failed to sign in (so Graph cannot have acted on the call). */
+export function isSignInFailure(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && SIGN_IN_FAILURES.has(error);
+}

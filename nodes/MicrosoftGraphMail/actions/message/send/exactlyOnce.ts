@@ -5,12 +5,14 @@
  * - creating the draft: look the marker up; found → carry on with that draft, not found → create again
  *   (Graph never sends a draft by itself, so the worst case is an orphan unsent draft);
  * - sending the draft: its state says whether it went out (see delivery.ts, sendDraft);
- * - running the item again with the same Idempotency Key: a sent message with the key's marker means
- *   the mail already went out, so nothing is sent; unsent drafts with it are leftovers and go.
+ * - running the item again with the same Idempotency Key (see alreadySent): a message with the key's
+ *   marker that was sent, waits in Outbox (still unsent there) or left Drafts means the mail went out,
+ *   so nothing is sent; drafts with it that stay in Drafts are leftovers and go.
  */
 import { createHash, randomUUID } from 'crypto';
-import { NodeApiError, type IDataObject } from 'n8n-workflow';
+import { NodeApiError, sleep, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import type { GraphClient } from '../../../../shared/transport/graphClient';
+import { FieldError } from './messageBuilder';
 
 export const DELIVERY = { auto: 'auto', draft: 'draft' } as const;
 export type Delivery = (typeof DELIVERY)[keyof typeof DELIVERY];
@@ -27,18 +29,82 @@ export interface MarkedMessage {
 	parentFolderId?: string;
 }
 
-/** Every message of the mailbox (any folder) created with this marker. */
-export async function findMarked(client: GraphClient, mailboxUrl: string, marker: string, itemIndex: number): Promise<MarkedMessage[]> {
+/** Every message created with this marker, in the whole mailbox or in one folder (a well-known name). */
+export async function findMarked(client: GraphClient, mailboxUrl: string, marker: string, itemIndex: number, folder?: string): Promise<MarkedMessage[]> {
 	const found: MarkedMessage[] = [];
 	for await (const page of client.pages<IDataObject>({
-		url: `${mailboxUrl}/messages`,
-		qs: { $filter: `internetMessageId eq '${marker.replace(/'/g, "''")}'`, $select: 'id,isDraft,parentFolderId', $top: 10 },
+		url: folder ? `${mailboxUrl}/mailFolders/${folder}/messages` : `${mailboxUrl}/messages`,
+		qs: { $filter: `internetMessageId eq '${marker.replace(/'/g, "''")}'`, $select: 'id,isDraft,parentFolderId,internetMessageId', $top: 10 },
 		permission: 'Mail.ReadWrite',
 		itemIndex,
 	})) {
-		for (const m of page.value) if (typeof m.id === 'string') found.push({ id: m.id, isDraft: m.isDraft as boolean | undefined, parentFolderId: m.parentFolderId as string | undefined });
+		for (const m of page.value) {
+			// Exactly the marker, not whatever Graph's comparison also lets through.
+			if (typeof m.id !== 'string' || m.internetMessageId !== marker) continue;
+			found.push({ id: m.id, isDraft: m.isDraft as boolean | undefined, parentFolderId: m.parentFolderId as string | undefined });
+		}
 	}
 	return found;
+}
+
+interface EarlierSend {
+	/** The keyed mail, if it went out (or was handed over: Outbox). */
+	sent?: MarkedMessage;
+	/** Unsent drafts with the marker, still in Drafts. */
+	drafts: MarkedMessage[];
+}
+
+async function lookForEarlierSend(client: GraphClient, mailboxUrl: string, marker: string, itemIndex: number): Promise<EarlierSend> {
+	const [everywhere, inOutbox] = await Promise.all([
+		findMarked(client, mailboxUrl, marker, itemIndex),
+		// Exchange keeps a submitted mail in Outbox, still unsent, until it leaves; ask there by name too.
+		findMarked(client, mailboxUrl, marker, itemIndex, 'outbox'),
+	]);
+	const sent = inOutbox[0] ?? everywhere.find((m) => m.isDraft === false);
+	if (sent) return { sent, drafts: [] };
+	const unsent = everywhere.filter((m) => m.isDraft !== false);
+	if (!unsent.length) return { drafts: [] };
+	const drafts = await client.request<{ id?: string }>({ url: `${mailboxUrl}/mailFolders/drafts`, qs: { $select: 'id' }, permission: 'Mail.ReadWrite', itemIndex });
+	// Unsent but out of Drafts (Outbox under another name, or moved by someone): never delete or send again.
+	const elsewhere = unsent.find((m) => m.parentFolderId !== drafts.id);
+	return elsewhere ? { sent: elsewhere, drafts: [] } : { drafts: unsent };
+}
+
+/** Waits before looking again at a keyed draft still in Drafts: Exchange moves a sent draft late. */
+export const RECHECK_MS = [1000, 3000];
+
+/**
+ * Idempotency Key: the keyed mail if an earlier run sent it (nothing must be sent then); otherwise
+ * removes that run's unsent drafts and returns undefined. A keyed draft still in Drafts may be one
+ * whose send Exchange is only now taking, so it is looked at again (bounded) before it goes.
+ */
+export async function alreadySent(client: GraphClient, mailboxUrl: string, marker: string, itemIndex: number): Promise<MarkedMessage | undefined> {
+	let earlier = await lookForEarlierSend(client, mailboxUrl, marker, itemIndex);
+	for (const wait of RECHECK_MS) {
+		if (earlier.sent || !earlier.drafts.length) break;
+		await sleep(wait);
+		earlier = await lookForEarlierSend(client, mailboxUrl, marker, itemIndex);
+	}
+	if (earlier.sent) return earlier.sent;
+	await deleteDrafts(client, mailboxUrl, earlier.drafts, itemIndex);
+	return undefined;
+}
+
+/** The Idempotency Keys (as markers) each node run has seen, and for which item. */
+const keysOfRun = new WeakMap<object, Map<string, number>>();
+
+/**
+ * One key, one mail: a second item of the same run with the same key (and mailbox) is refused.
+ * Call it before the item's first await: the router starts items in order, so the lower index wins.
+ */
+export function claimIdempotencyKey(ctx: IExecuteFunctions, marker: string, key: string, itemIndex: number): void {
+	let seen = keysOfRun.get(ctx);
+	if (!seen) keysOfRun.set(ctx, (seen = new Map()));
+	const first = seen.get(marker);
+	if (first !== undefined && first !== itemIndex) {
+		throw new FieldError('Idempotency Key', `"${key}" is also the key of item ${first} in this run: each mail needs its own key`);
+	}
+	seen.set(marker, itemIndex);
 }
 
 /** Removes unsent drafts left by an earlier run (they were never sent, and never will be). */
