@@ -29,11 +29,11 @@ export interface MarkedMessage {
 	parentFolderId?: string;
 }
 
-/** Every message created with this marker, in the whole mailbox or in one folder (a well-known name). */
-export async function findMarked(client: GraphClient, mailboxUrl: string, marker: string, itemIndex: number, folder?: string): Promise<MarkedMessage[]> {
+/** Every message of the mailbox (any folder) created with this marker. */
+export async function findMarked(client: GraphClient, mailboxUrl: string, marker: string, itemIndex: number): Promise<MarkedMessage[]> {
 	const found: MarkedMessage[] = [];
 	for await (const page of client.pages<IDataObject>({
-		url: folder ? `${mailboxUrl}/mailFolders/${folder}/messages` : `${mailboxUrl}/messages`,
+		url: `${mailboxUrl}/messages`,
 		qs: { $filter: `internetMessageId eq '${marker.replace(/'/g, "''")}'`, $select: 'id,isDraft,parentFolderId,internetMessageId', $top: 10 },
 		permission: 'Mail.ReadWrite',
 		itemIndex,
@@ -54,24 +54,27 @@ interface EarlierSend {
 	drafts: MarkedMessage[];
 }
 
+/**
+ * One look over the whole mailbox (`/messages` spans every folder: Drafts, Outbox, Sent Items,
+ * Deleted Items, the user's own). A keyed message that is sent, or unsent but out of Drafts (Exchange
+ * keeps a submitted mail in Outbox, still unsent, until it leaves), is the mail having gone out.
+ */
 async function lookForEarlierSend(client: GraphClient, mailboxUrl: string, marker: string, itemIndex: number): Promise<EarlierSend> {
-	const [everywhere, inOutbox] = await Promise.all([
-		findMarked(client, mailboxUrl, marker, itemIndex),
-		// Exchange keeps a submitted mail in Outbox, still unsent, until it leaves; ask there by name too.
-		findMarked(client, mailboxUrl, marker, itemIndex, 'outbox'),
-	]);
-	const sent = inOutbox[0] ?? everywhere.find((m) => m.isDraft === false);
+	const found = await findMarked(client, mailboxUrl, marker, itemIndex);
+	const sent = found.find((m) => m.isDraft === false);
 	if (sent) return { sent, drafts: [] };
-	const unsent = everywhere.filter((m) => m.isDraft !== false);
-	if (!unsent.length) return { drafts: [] };
+	if (!found.length) return { drafts: [] };
 	const drafts = await client.request<{ id?: string }>({ url: `${mailboxUrl}/mailFolders/drafts`, qs: { $select: 'id' }, permission: 'Mail.ReadWrite', itemIndex });
-	// Unsent but out of Drafts (Outbox under another name, or moved by someone): never delete or send again.
-	const elsewhere = unsent.find((m) => m.parentFolderId !== drafts.id);
-	return elsewhere ? { sent: elsewhere, drafts: [] } : { drafts: unsent };
+	// Unsent but out of Drafts (Outbox, or moved by someone): never delete it or send again.
+	const elsewhere = found.find((m) => m.parentFolderId !== drafts.id);
+	return elsewhere ? { sent: elsewhere, drafts: [] } : { drafts: found };
 }
 
-/** Waits before looking again at a keyed draft still in Drafts: Exchange moves a sent draft late. */
-export const RECHECK_MS = [1000, 3000];
+/**
+ * Waits before looking again at a keyed draft still in Drafts: Exchange may move a sent draft late.
+ * Only paid when such a draft exists (after a failure), never on a first send.
+ */
+export const RECHECK_MS = [1500];
 
 /**
  * Idempotency Key: the keyed mail if an earlier run sent it (nothing must be sent then); otherwise
