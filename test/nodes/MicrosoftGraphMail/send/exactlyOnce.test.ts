@@ -128,6 +128,17 @@ describe('Idempotency Key', () => {
 		expect(contoso.emu.messages(sender, 'sentitems').map((m) => m.subject)).toEqual(['Late copy']);
 	}, 20_000);
 
+	test('an unsent keyed draft that an earlier run deleted (now in Deleted Items) is a leftover, not a sent mail', async () => {
+		const sender = addMailbox(contoso, 'eo-deleted-sender');
+		const ann = addMailbox(contoso, 'eo-deleted-ann');
+		const marker = sendMarker(`/users/${encodeURIComponent(sender)}`, 'ticket-deleted');
+		contoso.emu.seedMessage(sender, 'deleteditems', { subject: 'Deleted leftover', isDraft: true, internetMessageId: marker, toRecipients: [{ emailAddress: { address: ann } }] });
+		const [out] = await send(contoso, { parameters: exactlyOnce(sender, ann, 'Sent after all', { idempotencyKey: 'ticket-deleted' }) });
+		expect(out.json).toMatchObject({ alreadySent: false });
+		expect(inbox(ann).map((m) => m.subject)).toEqual(['Sent after all']);
+		expect(contoso.emu.messages(sender, 'deleteditems')).toEqual([]);
+	});
+
 	test('the same key twice in one run: the second item is refused, naming the item and the field', async () => {
 		const sender = addMailbox(contoso, 'eo-dup-sender');
 		const ann = addMailbox(contoso, 'eo-dup-ann');

@@ -50,24 +50,32 @@ export async function findMarked(client: GraphClient, mailboxUrl: string, marker
 interface EarlierSend {
 	/** The keyed mail, if it went out (or was handed over: Outbox). */
 	sent?: MarkedMessage;
-	/** Unsent drafts with the marker, still in Drafts. */
+	/** Unsent drafts with the marker (leftovers of earlier runs). */
 	drafts: MarkedMessage[];
+	/** One of them is still in Drafts: maybe a draft Exchange is only now sending. */
+	inDrafts?: boolean;
 }
 
 /**
  * One look over the whole mailbox (`/messages` spans every folder: Drafts, Outbox, Sent Items,
- * Deleted Items, the user's own). A keyed message that is sent, or unsent but out of Drafts (Exchange
- * keeps a submitted mail in Outbox, still unsent, until it leaves), is the mail having gone out.
+ * Deleted Items, the user's own). Sent, or unsent in Outbox (Exchange keeps a submitted mail there,
+ * still unsent, until it leaves): the mail went out. Unsent anywhere else is a leftover draft, also
+ * in Deleted Items where an earlier run's DELETE put it.
  */
 async function lookForEarlierSend(client: GraphClient, mailboxUrl: string, marker: string, itemIndex: number): Promise<EarlierSend> {
 	const found = await findMarked(client, mailboxUrl, marker, itemIndex);
 	const sent = found.find((m) => m.isDraft === false);
 	if (sent) return { sent, drafts: [] };
 	if (!found.length) return { drafts: [] };
-	const drafts = await client.request<{ id?: string }>({ url: `${mailboxUrl}/mailFolders/drafts`, qs: { $select: 'id' }, permission: 'Mail.ReadWrite', itemIndex });
-	// Unsent but out of Drafts (Outbox, or moved by someone): never delete it or send again.
-	const elsewhere = found.find((m) => m.parentFolderId !== drafts.id);
-	return elsewhere ? { sent: elsewhere, drafts: [] } : { drafts: found };
+	const [outbox, drafts] = await Promise.all(['outbox', 'drafts'].map((name) => folderId(client, mailboxUrl, name, itemIndex)));
+	const submitted = found.find((m) => m.parentFolderId === outbox);
+	if (submitted) return { sent: submitted, drafts: [] };
+	return { drafts: found, inDrafts: found.some((m) => m.parentFolderId === drafts) };
+}
+
+async function folderId(client: GraphClient, mailboxUrl: string, wellKnownName: string, itemIndex: number): Promise<string | undefined> {
+	const folder = await client.request<{ id?: string }>({ url: `${mailboxUrl}/mailFolders/${wellKnownName}`, qs: { $select: 'id' }, permission: 'Mail.ReadWrite', itemIndex });
+	return folder.id;
 }
 
 /**
@@ -84,7 +92,7 @@ export const RECHECK_MS = [1500];
 export async function alreadySent(client: GraphClient, mailboxUrl: string, marker: string, itemIndex: number): Promise<MarkedMessage | undefined> {
 	let earlier = await lookForEarlierSend(client, mailboxUrl, marker, itemIndex);
 	for (const wait of RECHECK_MS) {
-		if (earlier.sent || !earlier.drafts.length) break;
+		if (earlier.sent || !earlier.inDrafts) break;
 		await sleep(wait);
 		earlier = await lookForEarlierSend(client, mailboxUrl, marker, itemIndex);
 	}
