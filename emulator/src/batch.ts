@@ -88,8 +88,11 @@ export async function handleBatch(state: EmulatorState, outer: GraphRequest): Pr
     else if (!('segments' in inner)) res = inner;
     else {
       const fault = state.faults.take(inner.method, decodeURIComponent(inner.rawPath), ['status', 'latency']);
-      if (fault?.kind === 'status') res = faultResponse(fault, inner, false);
-      else res = await runGraphRequest(state, inner, fault?.kind === 'latency' ? fault.ms : 0);
+      if (fault?.kind === 'status' && !fault.afterActing) res = faultResponse(fault, inner, false);
+      else {
+        res = await runGraphRequest(state, inner, fault?.kind === 'latency' ? fault.ms : 0);
+        if (fault?.kind === 'status') res = faultResponse(fault, inner, false);
+      }
     }
     state.log({ method: r.method.toUpperCase(), path: `$batch ${r.url}`, status: res.status, ms: 0 });
     results.set(r.id, res);

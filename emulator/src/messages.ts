@@ -198,10 +198,13 @@ export function sendMail(ctx: MailContext): GraphResponse {
   return { status: 202 };
 }
 
-/** Sending a message that is not (or no longer) a draft answers 404 ErrorItemNotFound, as Graph does. */
+/**
+ * Sending a message that is not (or no longer) a draft answers 404 ErrorItemNotFound, as Graph does;
+ * so does one already submitted and waiting in Outbox.
+ */
 export function sendDraft(ctx: MailContext): GraphResponse {
   const m = findMessage(ctx);
-  if (!m.isDraft) throw errors.notFound();
+  if (!m.isDraft || m.folderId === ctx.mailbox.wellKnownId('outbox')) throw errors.notFound();
   submit(ctx.state, ctx.mailbox, m, !m.deleteAfterSubmit, false);
   return { status: 202 };
 }
@@ -215,26 +218,58 @@ function validateRecipients(m: StoredMessage): void {
 }
 
 /**
- * Sends: the sender's copy goes to Sent Items (unless saveToSentItems is false), each recipient in
- * the sender's tenant gets a copy in their Inbox (Bcc hidden), the others go to the outbound list.
+ * Sends. With deliveryDelayMs the message first waits in Outbox, still unsent (isDraft true), as
+ * Exchange keeps it until transport takes it; then (or at once without a delay) the sender's copy
+ * goes to Sent Items (unless saveToSentItems is false), each recipient in the sender's tenant gets a
+ * copy in their Inbox (Bcc hidden), the others go to the outbound list. The 202 is the point of no
+ * return: the mail leaves even if its Outbox copy is deleted or moved meanwhile.
  */
 function submit(state: EmulatorState, mailbox: Mailbox, m: StoredMessage, saveToSentItems: boolean, isNew: boolean): void {
   validateRecipients(m);
   const owner = mailbox.user;
-  const sentAt = mailbox.nextReceivedTime();
   m.from = m.from ?? recipient(owner.mail, owner.displayName);
   m.sender = recipient(owner.mail, owner.displayName);
-  m.sentDateTime = sentAt;
-  m.isDraft = false;
   m.isRead = true;
-  m.receivedDateTime = sentAt;
-  if (saveToSentItems) {
-    if (isNew) {
-      m.folderId = mailbox.wellKnownId('sentitems');
+  const sentItems = mailbox.wellKnownId('sentitems');
+  if (state.deliveryDelayMs <= 0) {
+    markSent(mailbox, m);
+    if (!saveToSentItems) {
+      if (!isNew) mailbox.remove(m);
+    } else if (isNew) {
+      m.folderId = sentItems;
       mailbox.insert(m);
-    } else mailbox.move(m, mailbox.wellKnownId('sentitems'));
-  } else if (!isNew) mailbox.remove(m);
+    } else mailbox.move(m, sentItems);
+    return leave(state, owner, m);
+  }
 
+  const outbox = mailbox.wellKnownId('outbox');
+  if (isNew) {
+    m.folderId = outbox;
+    mailbox.insert(m);
+  } else mailbox.move(m, outbox);
+  const snapshot = cloneMessage(m);
+  const timer = setTimeout(() => {
+    state.pendingDeliveries.delete(timer);
+    markSent(mailbox, snapshot);
+    // Deleted or moved out of Outbox meanwhile: the mail still leaves, with no sender's copy to file.
+    if (mailbox.messages.get(m.id) === m && m.folderId === outbox) {
+      markSent(mailbox, m, snapshot.sentDateTime!);
+      if (saveToSentItems) mailbox.move(m, sentItems);
+      else mailbox.remove(m);
+    }
+    leave(state, owner, snapshot);
+  }, state.deliveryDelayMs);
+  state.pendingDeliveries.add(timer);
+}
+
+function markSent(mailbox: Mailbox, m: StoredMessage, at = mailbox.nextReceivedTime()): void {
+  m.sentDateTime = at;
+  m.receivedDateTime = at;
+  m.isDraft = false;
+}
+
+/** The recipients in the sender's tenant get their copies; the others are recorded as outbound. */
+function leave(state: EmulatorState, owner: User, m: StoredMessage): void {
   const tenant = state.directory.tenant(owner.tenantId);
   const seen = new Set<string>();
   const external: string[] = [];
@@ -249,19 +284,9 @@ function submit(state: EmulatorState, mailbox: Mailbox, m: StoredMessage, saveTo
   if (external.length) state.store.outbound.push({ fromTenantId: owner.tenantId, sender: owner.mail, recipients: external, message: cloneMessage(m) });
 }
 
-/** Puts a copy in the recipient's Inbox, at once or after deliveryDelayMs (202 means accepted, not delivered). */
+/** Puts a copy in the recipient's Inbox. */
 function deliver(state: EmulatorState, m: StoredMessage, rcpt: User): void {
   if (!rcpt.hasMailbox) return;
-  const snapshot = cloneMessage(m);
-  const put = () => {
-    const box = state.store.of(rcpt);
-    box.insert(copyMessage(snapshot, rcpt, box.wellKnownId('inbox'), box.nextReceivedTime(), { bccRecipients: [], isRead: false, isDraft: false }));
-  };
-  if (state.deliveryDelayMs <= 0) return put();
-  const timer = setTimeout(() => {
-    state.pendingDeliveries.delete(timer);
-    put();
-  }, state.deliveryDelayMs);
-  state.pendingDeliveries.add(timer);
+  const box = state.store.of(rcpt);
+  box.insert(copyMessage(cloneMessage(m), rcpt, box.wellKnownId('inbox'), box.nextReceivedTime(), { bccRecipients: [], isRead: false, isDraft: false }));
 }
-

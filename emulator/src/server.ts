@@ -53,6 +53,12 @@ function countTokenRequest(state: EmulatorState, req: IncomingMessage, body: Buf
   state.counters.tokenRequestsByClient[client] = (state.counters.tokenRequestsByClient[client] ?? 0) + 1;
 }
 
+/** Faults answered instead of processing the request (the others act first, or only delay). */
+function answersInstead(fault: Fault): boolean {
+  if (fault.kind === 'status') return !fault.afterActing;
+  return fault.kind !== 'latency' && fault.kind !== 'drop-after';
+}
+
 export function createHandler(state: EmulatorState, identity: Identity, admin: AdminHandler) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
@@ -97,7 +103,7 @@ export function createHandler(state: EmulatorState, identity: Identity, admin: A
 
       let answer: GraphResponse;
       if (area === 'upload') {
-        if (fault && fault.kind !== 'latency' && fault.kind !== 'drop-after') answer = faultResponse(fault, ids, false);
+        if (fault && answersInstead(fault)) answer = faultResponse(fault, ids, false);
         else {
           await sleep(fault?.kind === 'latency' ? fault.ms : 0);
           answer = await handleUpload(state, req, segments[1] ?? '', url.searchParams);
@@ -115,7 +121,7 @@ export function createHandler(state: EmulatorState, identity: Identity, admin: A
           throw e;
         }
         if (isTokenRequest) countTokenRequest(state, req, body);
-        if (fault && fault.kind !== 'latency' && fault.kind !== 'drop-after') answer = faultResponse(fault, ids, area === 'identity');
+        if (fault && answersInstead(fault)) answer = faultResponse(fault, ids, area === 'identity');
         else {
           const extraLatency = fault?.kind === 'latency' ? fault.ms : 0;
           if (area === 'graph') {
@@ -140,6 +146,7 @@ export function createHandler(state: EmulatorState, identity: Identity, admin: A
           }
         }
       }
+      if (fault?.kind === 'status' && fault.afterActing) answer = faultResponse(fault, ids, area === 'identity');
       status = answer.status;
       if (fault?.kind === 'drop-after') {
         // Processed (mail delivered, attachment stored), but the client never hears back.

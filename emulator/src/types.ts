@@ -9,7 +9,11 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Concurrent requests allowed per (app or user) + mailbox. Default 4; false switches the limit off. */
   mailboxConcurrencyLimit?: number | false;
-  /** Delay between sendMail's 202 and the copies appearing in recipients' inboxes. Default 0 (at once). */
+  /**
+   * Delay between a send's 202 and the mail leaving: meanwhile the sender's message sits in Outbox
+   * (still unsent, isDraft true); then the recipients get their copies and the sender's copy reaches
+   * Sent Items. Default 0 (at once).
+   */
   deliveryDelayMs?: number;
   /** Where the TLS certificate lives. Default <repo>/.cache/emulator-tls. */
   tlsDir?: string;
@@ -215,7 +219,14 @@ interface FaultBase {
 
 export type Fault = FaultBase &
   (
-    | { kind: 'status'; status: number; retryAfterSeconds?: number; body?: unknown }
+    | {
+        kind: 'status';
+        status: number;
+        retryAfterSeconds?: number;
+        body?: unknown;
+        /** Carry the request out first, then answer the status: a gateway that gave up while the backend acted. */
+        afterActing?: boolean;
+      }
     | { kind: 'drop-before' }
     | { kind: 'drop-after' }
     | { kind: 'html' }

@@ -37,6 +37,15 @@ test('times and regex paths; 503/504/500 carry Graph error bodies', async () => 
   expect((await graph(emu, token, 'GET', `${mailbox(ALICE)}/messages`)).status).toBe(200);
 });
 
+test.each([502, 504])('status %i after acting: the mail is sent, then the gateway error is the answer', async (status) => {
+  emu.inject({ match: { method: 'POST', path: '/sendMail' }, kind: 'status', status, afterActing: true });
+  const r = await send(`acted ${status}`);
+  expect(r.status).toBe(status);
+  expect(r.json.error.code).toBe(status === 502 ? 'BadGateway' : 'GatewayTimeout');
+  expect(delivered(`acted ${status}`)).toBe(1);
+  expect(emu.stats().faultsFired).toBe(1);
+});
+
 test('drop-before: the request is never processed', async () => {
   emu.inject({ match: { path: '/sendMail' }, kind: 'drop-before' });
   await expect(send('dropped before')).rejects.toThrow(/socket hang up|ECONNRESET/);

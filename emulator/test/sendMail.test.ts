@@ -62,6 +62,39 @@ describe('sendMail', () => {
     }
   });
 
+  test('with a delivery delay the sent message waits in Outbox, unsent, then reaches Sent Items', async () => {
+    emu.setDeliveryDelay(200);
+    try {
+      const draft = (await graph(emu, token, 'POST', `${mailbox(ALICE)}/messages`, mail([BOB], 'Via Outbox').message)).json;
+      expect((await graph(emu, token, 'POST', `${mailbox(ALICE)}/messages/${draft.id}/send`)).status).toBe(202);
+      const outbox = emu.messages(ALICE, 'outbox').filter((m) => m.subject === 'Via Outbox');
+      expect(outbox).toMatchObject([{ id: draft.id, isDraft: true }]);
+      expect(emu.messages(ALICE, 'sentitems').filter((m) => m.subject === 'Via Outbox')).toEqual([]);
+      // Submitted already: a second send is refused, as for a sent message.
+      expect((await graph(emu, token, 'POST', `${mailbox(ALICE)}/messages/${draft.id}/send`)).status).toBe(404);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(emu.messages(ALICE, 'outbox')).toEqual([]);
+      expect(emu.messages(ALICE, 'sentitems').filter((m) => m.subject === 'Via Outbox')).toMatchObject([{ id: draft.id, isDraft: false }]);
+      expect(emu.messages(BOB, 'inbox').filter((m) => m.subject === 'Via Outbox')).toHaveLength(1);
+    } finally {
+      emu.setDeliveryDelay(0);
+    }
+  });
+
+  test('a message deleted from Outbox after the 202 still goes out, with no sender copy kept', async () => {
+    emu.setDeliveryDelay(150);
+    try {
+      expect((await graph(emu, token, 'POST', `${mailbox(ALICE)}/sendMail`, mail([BOB], 'Deleted in Outbox'))).status).toBe(202);
+      const [queued] = emu.messages(ALICE, 'outbox').filter((m) => m.subject === 'Deleted in Outbox');
+      expect((await graph(emu, token, 'DELETE', `${mailbox(ALICE)}/messages/${queued.id}`)).status).toBe(204);
+      await new Promise((r) => setTimeout(r, 250));
+      expect(emu.messages(BOB, 'inbox').filter((m) => m.subject === 'Deleted in Outbox')).toHaveLength(1);
+      expect(emu.messages(ALICE, 'sentitems').filter((m) => m.subject === 'Deleted in Outbox')).toEqual([]);
+    } finally {
+      emu.setDeliveryDelay(0);
+    }
+  });
+
   test('saveToSentItems: false keeps no copy', async () => {
     const before = emu.messages(ALICE, 'sentitems').length;
     expect((await graph(emu, token, 'POST', `${mailbox(ALICE)}/sendMail`, { ...mail([BOB], 'No copy'), saveToSentItems: false })).status).toBe(202);

@@ -160,9 +160,7 @@ describe('a token request whose connection failed is tried again', () => {
 describe('on the draft path (Exactly Once delivery)', () => {
 	// Graph refuses the token at the draft's send (and at the look at the draft afterwards), and a new
 	// token cannot be had: the send never went out, so nothing about it is unknown.
-	// test.failing until delivery.ts's isAmbiguous() answers false for isSignInFailure(error) (the
-	// transport's SignInFailedError): today it calls every non-NodeApiError ambiguous. Then make it test().
-	test.failing('a sign-in that fails at the send is reported as a sign-in failure, not as an unknown outcome', async () => {
+	test('a sign-in that fails at the send is reported as a sign-in failure, not as an unknown outcome', async () => {
 		const clientId = `app-draft-${++fresh}`;
 		contoso.emu.addApp(TENANT, { clientId, secrets: [SECRET], applicationPermissions: ['Mail.Send', 'Mail.ReadWrite'] });
 		const credentials = { ...contoso.clientCredentials, clientId };

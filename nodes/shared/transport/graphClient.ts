@@ -222,7 +222,8 @@ export class GraphClient {
 		const done = this.ctx.helpers.refreshOAuth2Token.call(this.ctx, CREDENTIAL_TYPES.oAuth2).then(
 			() => undefined,
 			(error: Error) => {
-				throw new NodeOperationError(this.node, `Could not refresh the OAuth2 sign-in: ${error.message}`, {
+				throw new SignInFailedError(this.node, {
+					message: `Could not refresh the OAuth2 sign-in: ${error.message}`,
 					description: 'Reconnect the credential (Connect my account).',
 				});
 			},

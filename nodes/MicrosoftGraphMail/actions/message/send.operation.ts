@@ -9,7 +9,7 @@ import type { MailOperation } from '../operation';
 import { InputError, parseAddressList, type MailAddress } from './send/addresses';
 import { resolveAttachments } from './send/attachments';
 import { planDelivery, sendInline, sendViaDraft, type DeliveryPlan, type Permissions } from './send/delivery';
-import { deleteDrafts, DELIVERY, findMarked, sendMarker, type Delivery } from './send/exactlyOnce';
+import { alreadySent, claimIdempotencyKey, DELIVERY, sendMarker, type Delivery } from './send/exactlyOnce';
 import { SEND_OPERATION, sendFields } from './send/description';
 import { buildMessage, FieldError, splitList, type InternetHeader, type MailInput } from './send/messageBuilder';
 
@@ -87,6 +87,7 @@ async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: 
 	let prepared;
 	try {
 		const input = readInput(this, itemIndex);
+		if (input.idempotencyKey) claimIdempotencyKey(this, sendMarker(mailboxUrl, input.idempotencyKey), input.idempotencyKey, itemIndex);
 		const message = buildMessage(input);
 		const sources = await resolveAttachments(this, itemIndex, input.options.attachments, input.options.inlineImages);
 		if (sources.some((s) => s.contentId) && input.bodyContentType !== 'html') {
@@ -124,10 +125,8 @@ async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: 
 			marker = sendMarker(mailboxUrl, input.idempotencyKey);
 			json.internetMessageId = marker;
 			if (input.idempotencyKey) {
-				const earlier = await findMarked(client, mailboxUrl, marker, itemIndex);
-				const sent = earlier.find((m) => m.isDraft === false);
+				const sent = await alreadySent(client, mailboxUrl, marker, itemIndex);
 				if (sent) return [{ json: { ...json, messageId: sent.id, alreadySent: true } }];
-				await deleteDrafts(client, mailboxUrl, earlier, itemIndex);
 				json.alreadySent = false;
 			}
 		}

@@ -10,6 +10,7 @@ import { MAX_INLINE_ATTACHMENT_BYTES, MAX_REQUEST_BYTES } from '../../../../shar
 import { readWhole, type AttachmentSource } from './attachments';
 import { deleteDrafts, findMarked } from './exactlyOnce';
 import { FieldError } from './messageBuilder';
+import { addNote, gatewayAnswer, mayHaveActed as isAmbiguous, sendOutcomeUnknown } from './outcome';
 import { uploadAttachment } from './uploadSession';
 
 export type DeliveryPath = 'inline' | 'draft';
@@ -71,18 +72,10 @@ async function attachmentJson(ctx: IExecuteFunctions, a: AttachmentSource): Prom
 	return json;
 }
 
-/** A failure that says nothing about whether Graph acted: the connection broke, or a gateway gave up. */
-function isAmbiguous(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return true;
-	return ['500', '502', '504'].includes(String(error.httpCode));
-}
-
-function addNote(error: Error & { description?: string | null }, note: string): Error {
-	error.description = error.description ? `${error.description} ${note}` : note;
-	return error;
-}
-
-/** Path A: one POST /sendMail. Its outcome cannot be checked after a broken connection. */
+/**
+ * Path A: one POST /sendMail. Its outcome cannot be checked after a broken connection or a gateway
+ * error (the transport says so for the former; a 500/502/504 is said so here).
+ */
 export async function sendInline(
 	ctx: IExecuteFunctions,
 	client: GraphClient,
@@ -93,13 +86,22 @@ export async function sendInline(
 ): Promise<void> {
 	const attachments: IDataObject[] = [];
 	for (const a of plan.withMessage) attachments.push(await attachmentJson(ctx, a));
-	await client.request({
-		method: 'POST',
-		url: `${mailboxUrl}/sendMail`,
-		body: { message: attachments.length ? { ...message, attachments } : message, saveToSentItems: options.saveToSentItems },
-		permission: options.permissions.send,
-		itemIndex: options.itemIndex,
-	});
+	try {
+		await client.request({
+			method: 'POST',
+			url: `${mailboxUrl}/sendMail`,
+			body: { message: attachments.length ? { ...message, attachments } : message, saveToSentItems: options.saveToSentItems },
+			permission: options.permissions.send,
+			itemIndex: options.itemIndex,
+		});
+	} catch (error) {
+		if (!(error instanceof NodeApiError) || !isAmbiguous(error)) throw error;
+		throw sendOutcomeUnknown(client.node, `POST ${decodeURIComponent(mailboxUrl)}/sendMail got a gateway error`, {
+			detail: `${gatewayAnswer(error)} A gateway gives up without knowing whether Graph already sent the mail.`,
+			lookIn: `Sent Items of ${decodeURIComponent(mailboxUrl.replace(/^\/users\//, ''))} (and the recipients' mail)`,
+			itemIndex: options.itemIndex,
+		});
+	}
 }
 
 /** Waits before asking whether an ambiguous send went out: Exchange moves a sent draft asynchronously. */
@@ -145,8 +147,9 @@ async function sendDraft(client: GraphClient, messageUrl: string, draftsFolderId
 					state = await draftState(client, messageUrl, draftsFolderId, options.itemIndex);
 				} catch (checkError) {
 					// Still unknown: say so, and never let the caller delete what may have been sent.
-					throw new NodeOperationError(client.node, `${(error as Error).message}; checking the draft afterwards failed too (${(checkError as Error).message})`, {
-						description: `Whether the mail went out is unknown. Look in Sent Items and Drafts (draft id ${decodeURIComponent(messageUrl.split('/').pop() ?? '')}) before running this item again.`,
+					throw sendOutcomeUnknown(client.node, 'Sending the draft got no clear answer', {
+						detail: `${error instanceof NodeApiError ? gatewayAnswer(error) : (error as Error).message} Checking the draft afterwards failed too (${(checkError as Error).message}).`,
+						lookIn: `Sent Items, Outbox and Drafts (draft id ${decodeURIComponent(messageUrl.split('/').pop() ?? '')})`,
 						itemIndex: options.itemIndex,
 					});
 				}
@@ -251,12 +254,21 @@ export async function sendViaDraft(
 	// Until the send, a failure means nothing went out: remove the draft so it is not sent by mistake later.
 	const discardDraft = async (error: Error): Promise<never> => {
 		try {
-			await client.request({ method: 'DELETE', url: messageUrl, itemIndex });
+			await deleteDrafts(client, mailboxUrl, [{ id: draft.id as string }], itemIndex);
 		} catch {
 			throw addNote(error, `Nothing was sent; the unfinished draft (id ${draft.id}) is left in Drafts: delete it.`);
 		}
 		throw addNote(error, 'Nothing was sent; the unfinished draft was deleted.');
 	};
+	if (options.marker && draft.internetMessageId !== options.marker) {
+		// A re-run finds the mail by its marker only: without it, exactly once would be a promise not kept.
+		return await discardDraft(
+			new NodeOperationError(client.node, `Graph did not keep the exactly-once marker on the draft [item ${itemIndex}]`, {
+				description: `The draft's internetMessageId is "${draft.internetMessageId ?? ''}", not ${options.marker}.`,
+				itemIndex,
+			}),
+		);
+	}
 	try {
 		for (const a of plan.posted) await postAttachment(ctx, client, messageUrl, a, { itemIndex, permission: permissions.readWrite });
 		for (const a of plan.uploaded) await uploadAttachment(ctx, client, messageUrl, a, { itemIndex, permission: permissions.readWrite });
