@@ -33,6 +33,12 @@ function newFolderCursor(useDelta: boolean, shape: string, includeExisting: bool
 	return { shape, anchor: since, startAt: since, watchedSince: since };
 }
 
+/** Delta guarantees no order: a poll's mail goes out oldest received first (stable for equal times). */
+function inReceivedOrder(mails: IDataObject[]): IDataObject[] {
+	const at = (mail: IDataObject) => Date.parse(String(mail.receivedDateTime ?? '')) || 0;
+	return [...mails].sort((a, b) => at(a) - at(b));
+}
+
 export interface PollResult {
 	items: INodeExecutionData[];
 	requests: number;
@@ -111,7 +117,7 @@ export async function pollNewMail(ctx: IPollFunctions, client: GraphClient, sett
 	// its emitted ids count too, so no mail goes out twice.
 	const latest = readCursor(staticData, scope) ?? before;
 	const already = new Set(latest.emitted.map(([key]) => key));
-	const fresh = emitted.filter((mail) => !already.has(idKey(String(mail.id))));
+	const fresh = inReceivedOrder(emitted.filter((mail) => !already.has(idKey(String(mail.id)))));
 	const cursor: NewMailCursor = {
 		...emptyCursor(scope),
 		folders,
