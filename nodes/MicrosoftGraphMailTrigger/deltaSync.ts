@@ -27,9 +27,17 @@ export function deltaShape(select: string[] | undefined): string {
 	return `delta|${select ? select.join(',') : '*'}`;
 }
 
-/** The cursor of a folder the trigger starts watching: from now (a baseline round), or from the beginning. */
-export function newDeltaCursor(shape: string, includeExisting: boolean, nowS: number): FolderCursor {
+/**
+ * The cursor of a folder the trigger starts watching: from now or from `from` (a baseline round
+ * that emits only mail received from then on), or from the beginning.
+ */
+export function newDeltaCursor(shape: string, includeExisting: boolean, nowS: number, from?: number): FolderCursor {
 	if (includeExisting) return { shape, anchor: 0, startAt: 0, watchedSince: 0 };
+	if (from !== undefined) {
+		// The start is known (activation): a short round around it, not a day.
+		const since = from - OVERLAP_SECONDS;
+		return { shape, anchor: since, startAt: since, watchedSince: since, baseline: true, baselineAt: from };
+	}
 	const since = nowS - BASELINE_LOOKBACK_SECONDS;
 	return { shape, anchor: since, startAt: since, watchedSince: since, baseline: true };
 }

@@ -37,12 +37,18 @@ export class Trigger {
 		}).context;
 	}
 
-	/** One scheduled poll: the items it emits ([] for null). `budgetMs` plays n8n's poll budget. */
-	async poll(options: { budgetMs?: number } = {}): Promise<INodeExecutionData[]> {
+	/**
+	 * One scheduled poll: the items it emits ([] for null). `budgetMs` plays n8n's poll budget.
+	 * `abandoned`: n8n gives up on the poll's result (time budget, workflow deactivated) and stores
+	 * nothing of it: the static data stays as it was before the poll.
+	 */
+	async poll(options: { budgetMs?: number; abandoned?: boolean } = {}): Promise<INodeExecutionData[]> {
 		this.polls++;
+		const kept = JSON.parse(JSON.stringify(this.staticData)) as IDataObject;
 		const context = this.context('trigger');
 		if (options.budgetMs !== undefined) Object.assign(context, { getPollBudgetMs: () => options.budgetMs });
 		const out = await node.poll!.call(context);
+		if (options.abandoned) this.staticData = kept;
 		return out?.[0] ?? [];
 	}
 
