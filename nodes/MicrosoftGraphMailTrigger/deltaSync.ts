@@ -44,13 +44,17 @@ export function newDeltaCursor(shape: string, includeExisting: boolean, nowS: nu
 
 /**
  * A new round in place of a lost one (stale token, other $select): from the anchor minus the
- * overlap, never before the trigger started watching. A baseline round simply starts again.
+ * overlap, never before the trigger started watching. A baseline round starts again, from the
+ * overlap before the time it began once Graph has told it (not the whole lookback again).
  */
 export function restartedCursor(cursor: FolderCursor, shape: string): FolderCursor {
 	const kept: FolderCursor = { ...cursor };
 	delete kept.link;
 	delete kept.roundNewest;
-	if (cursor.baseline) return { ...kept, shape };
+	if (cursor.baseline) {
+		if (cursor.baselineAt === undefined) return { ...kept, shape };
+		return { ...kept, shape, startAt: Math.max(cursor.startAt, cursor.baselineAt - OVERLAP_SECONDS) };
+	}
 	const startAt = cursor.anchor > 0 ? Math.max(cursor.watchedSince, cursor.anchor - OVERLAP_SECONDS) : cursor.watchedSince;
 	return { ...kept, shape, startAt };
 }

@@ -1,8 +1,9 @@
 /**
  * Where the trigger stands, kept in the node's workflow static data under one key. It is read once
  * at the start of a poll (as a copy) and written back once, as a whole, when the poll has done all
- * its Graph calls. So a poll that fails changes nothing: n8n persists static data only with a poll
- * that returned (see README, "New Mail trigger: when the cursor moves").
+ * its Graph calls. So a poll that fails changes nothing. n8n 2.41 stores static data only with a
+ * poll that emitted (and after activating); with durable poll cursors with every completed poll
+ * except an activation that emitted nothing (see README, "When n8n stores the position").
  *
  * Nothing else (no process memory) decides what is emitted, so any worker can run the next poll.
  */

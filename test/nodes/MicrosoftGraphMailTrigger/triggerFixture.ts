@@ -63,6 +63,23 @@ export class Trigger {
 		this.staticData = JSON.parse(JSON.stringify(this.staticData));
 	}
 
+	/**
+	 * What n8n 2.41 (without durable poll cursors) has in its database: the static data as of the
+	 * activation (saved after activating) or the last poll that emitted (saved with its execution).
+	 * `pollAsN8nStores` keeps it; `restartFromDatabase` goes back to it.
+	 */
+	stored: IDataObject = {};
+
+	async pollAsN8nStores(options: { activation?: boolean } = {}): Promise<INodeExecutionData[]> {
+		const out = await this.poll();
+		if (options.activation || out.length) this.stored = JSON.parse(JSON.stringify(this.staticData));
+		return out;
+	}
+
+	restartFromDatabase(): void {
+		this.staticData = JSON.parse(JSON.stringify(this.stored));
+	}
+
 	cursor(): IDataObject | undefined {
 		return (this.staticData['node:Graph Mail'] as IDataObject | undefined)?.newMail as IDataObject | undefined;
 	}
