@@ -4,7 +4,7 @@
  */
 import { faultFromJson } from './faults';
 import type { GraphResponse } from './http';
-import type { Emulator } from './types';
+import type { DeltaOrder, Emulator } from './types';
 
 function ok(json: unknown, status = 200): GraphResponse {
   return { status, json };
@@ -74,6 +74,10 @@ export function createAdminApi(emu: Emulator) {
           return ok({ ok: true });
         case 'POST invalidate-delta-tokens':
           emu.invalidateDeltaTokens();
+          return ok({ ok: true });
+        case 'POST delta':
+          if (json.order !== undefined) emu.setDeltaOrder(json.order as DeltaOrder);
+          if ('syncStateMaxAgeSeconds' in json) emu.setDeltaSyncStateMaxAge(json.syncStateMaxAgeSeconds === null ? undefined : Number(json.syncStateMaxAgeSeconds));
           return ok({ ok: true });
         default:
           return fail(404, `No admin endpoint ${method} /_emulator/${segments.join('/')}`);

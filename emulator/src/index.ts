@@ -10,7 +10,7 @@ import { toGraphMessage } from './messageView';
 import { createHandler, listen } from './server';
 import { EmulatorState } from './state';
 import { DEFAULT_TLS_DIR, ensureCertificate } from './tls';
-import type { AppSpec, Emulator, EmulatorOptions, Fault, GraphMessage, SeedMessage, SetupSpec, StoredMessage, TenantSpec, User, UserSpec } from './types';
+import type { AppSpec, DeltaOrder, Emulator, EmulatorOptions, Fault, GraphMessage, SeedMessage, SetupSpec, StoredMessage, TenantSpec, User, UserSpec } from './types';
 
 export * from './types';
 export { ensureCertificate, DEFAULT_TLS_DIR } from './tls';
@@ -154,6 +154,14 @@ class RunningEmulator implements Emulator {
     this.state.deltaEpoch++;
   }
 
+  setDeltaOrder(order: DeltaOrder): void {
+    this.state.deltaOrder = order;
+  }
+
+  setDeltaSyncStateMaxAge(seconds: number | undefined): void {
+    this.state.deltaSyncStateMaxAgeSeconds = seconds;
+  }
+
   stop(): Promise<void> {
     for (const timer of this.state.pendingDeliveries) clearTimeout(timer);
     this.state.pendingDeliveries.clear();
@@ -176,6 +184,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     mailboxConcurrencyLimit: options.mailboxConcurrencyLimit ?? 4,
   });
   state.deliveryDelayMs = options.deliveryDelayMs ?? 0;
+  state.deltaOrder = options.deltaOrder ?? 'oldest-first';
+  state.deltaSyncStateMaxAgeSeconds = options.deltaSyncStateMaxAgeSeconds;
   const emu = new RunningEmulator(state, cert.certPem, cert.certPath);
   const identity = new Identity(state.directory, state.tokens, () => state.url);
   const server = await listen(createHandler(state, identity, createAdminApi(emu)), cert, options.port ?? 0);

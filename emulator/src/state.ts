@@ -4,7 +4,7 @@ import { ConcurrencyLimiter, Faults } from './faults';
 import { MailStore } from './mailStore';
 import { TokenService } from './tokens';
 import type { UploadSession } from './uploadSessions';
-import type { EmulatorStats, RequestLogEntry } from './types';
+import type { DeltaOrder, EmulatorStats, RequestLogEntry } from './types';
 
 /** Keep the request log bounded: long demos must not grow memory without end. */
 const MAX_LOG = 5000;
@@ -25,6 +25,9 @@ export class EmulatorState {
   readonly pendingDeliveries = new Set<NodeJS.Timeout>();
   /** Bumped by invalidateDeltaTokens(): delta tokens of an older epoch answer 410. */
   deltaEpoch = 1;
+  deltaOrder: DeltaOrder = 'oldest-first';
+  /** Age (s) after which a delta token answers 410; undefined = never. */
+  deltaSyncStateMaxAgeSeconds?: number;
   counters = emptyStats();
 
   constructor(opts: { keyPem: string; certPem: string; tokenLifetimeSeconds: number; latencyMs: number; mailboxConcurrencyLimit: number | false }) {

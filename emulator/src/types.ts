@@ -17,7 +17,17 @@ export interface EmulatorOptions {
   deliveryDelayMs?: number;
   /** Where the TLS certificate lives. Default <repo>/.cache/emulator-tls. */
   tlsDir?: string;
+  /** Order of delta changes (Graph guarantees none). Default 'oldest-first'. */
+  deltaOrder?: DeltaOrder;
+  /** Delta links and next links older than this answer 410 SyncStateNotFound (Graph keeps sync states only for a while). Default: never. */
+  deltaSyncStateMaxAgeSeconds?: number;
 }
+
+/**
+ * 'oldest-first': pages walk the changes oldest first; 'newest-first': newest first; 'shuffled':
+ * newest page first and each page in a scrambled order.
+ */
+export type DeltaOrder = 'oldest-first' | 'newest-first' | 'shuffled';
 
 export interface TenantSpec {
   id: string;
@@ -284,5 +294,8 @@ export interface Emulator {
   expireTokens(): void;
   revokeRefreshTokens(): void;
   invalidateDeltaTokens(): void;
+  setDeltaOrder(order: DeltaOrder): void;
+  /** undefined: sync states never expire. */
+  setDeltaSyncStateMaxAge(seconds: number | undefined): void;
   stop(): Promise<void>;
 }

@@ -93,3 +93,45 @@ test('invalid query options, and stale tokens answer 410 SyncStateNotFound', asy
   expect(stale.status).toBe(410);
   expect(stale.json.error.code).toBe('SyncStateNotFound');
 });
+
+test.each(['newest-first', 'shuffled'] as const)('delta order %s: every change once over the pages, none lost while paging, in no guaranteed order', async (order) => {
+  const folder = emu.createFolder(BOB, 'msgfolderroot', `Order ${order}`);
+  for (let i = 0; i < 25; i++) emu.seedMessage(BOB, folder.id, { subject: `o${i}` });
+  emu.setDeltaOrder(order);
+  try {
+    const url = `${emu.url}/v1.0${base}/mailFolders/${folder.id}/messages/delta?changeType=created&$select=subject`;
+    const round = await sync(url, {}, (page) => {
+      if (page === 1) emu.seedMessage(BOB, folder.id, { subject: 'during paging' });
+    });
+    const seen = round.items.map((m) => m.subject as string);
+    expect(round.pages).toBe(3);
+    expect([...seen].sort()).toEqual(Array.from({ length: 25 }, (_, i) => `o${i}`).sort());
+    expect(seen).not.toEqual(Array.from({ length: 25 }, (_, i) => `o${i}`));
+    if (order === 'newest-first') expect(seen.slice(0, 3)).toEqual(['o24', 'o23', 'o22']);
+    else expect(seen.slice(0, 10)).not.toEqual(['o24', 'o23', 'o22', 'o21', 'o20', 'o19', 'o18', 'o17', 'o16', 'o15']);
+    const next = await sync(round.deltaLink);
+    expect(next.items.map((m) => m.subject)).toEqual(['during paging']);
+  } finally {
+    emu.setDeltaOrder('oldest-first');
+  }
+});
+
+test('sync states expire by age: an old deltaLink or nextLink answers 410 SyncStateNotFound, a fresh one works', async () => {
+  const folder = emu.createFolder(BOB, 'msgfolderroot', 'Expiry');
+  for (let i = 0; i < 12; i++) emu.seedMessage(BOB, folder.id, { subject: `e${i}` });
+  emu.setDeltaSyncStateMaxAge(0.3);
+  try {
+    const first = await get(`${emu.url}/v1.0${base}/mailFolders/${folder.id}/messages/delta?$select=subject`);
+    const nextLink = first.json['@odata.nextLink'] as string;
+    const { deltaLink } = await sync(nextLink);
+    expect((await request(deltaLink, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    for (const old of [nextLink, deltaLink]) {
+      const stale = await request(old, { headers: { authorization: `Bearer ${token}` } });
+      expect(stale.status).toBe(410);
+      expect(stale.json.error.code).toBe('SyncStateNotFound');
+    }
+  } finally {
+    emu.setDeltaSyncStateMaxAge(undefined);
+  }
+});

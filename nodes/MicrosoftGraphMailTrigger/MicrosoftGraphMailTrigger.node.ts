@@ -4,7 +4,8 @@ import { testGraphMailCredential } from '../shared/auth/credentialTest';
 import { authenticationField, CREDENTIAL_TEST_METHOD } from '../shared/descriptions/authentication';
 import { createGraphClient } from '../shared/transport/graphClient';
 import { getWatchableFolders } from './folderOptions';
-import { pollNewMail } from './newMailPoll';
+import { activationTime, isActivationPoll, recordActivation } from './activationTime';
+import { cursorScope, pollNewMail } from './newMailPoll';
 import { newestMatchingMail } from './testEvent';
 import { triggerProperties } from './triggerDescription';
 import { readSettings } from './triggerSettings';
@@ -40,7 +41,9 @@ export class MicrosoftGraphMailTrigger implements INodeType {
 		const settings = readSettings(this);
 		const client = await createGraphClient(this);
 		if (this.getMode() === 'manual') return await newestMatchingMail(this, client, settings);
-		const { items } = await pollNewMail(this, client, settings);
+		const scope = cursorScope(client, settings);
+		const { items, startedFrom } = await pollNewMail(this, client, settings, { watchedFrom: activationTime(this, scope) });
+		if (startedFrom !== undefined && isActivationPoll(this)) recordActivation(this, scope, startedFrom);
 		return items.length ? [items] : null;
 	}
 }

@@ -27,22 +27,34 @@ export function deltaShape(select: string[] | undefined): string {
 	return `delta|${select ? select.join(',') : '*'}`;
 }
 
-/** The cursor of a folder the trigger starts watching: from now (a baseline round), or from the beginning. */
-export function newDeltaCursor(shape: string, includeExisting: boolean, nowS: number): FolderCursor {
+/**
+ * The cursor of a folder the trigger starts watching: from now or from `from` (a baseline round
+ * that emits only mail received from then on), or from the beginning.
+ */
+export function newDeltaCursor(shape: string, includeExisting: boolean, nowS: number, from?: number): FolderCursor {
 	if (includeExisting) return { shape, anchor: 0, startAt: 0, watchedSince: 0 };
+	if (from !== undefined) {
+		// The start is known (activation): a short round around it, not a day.
+		const since = from - OVERLAP_SECONDS;
+		return { shape, anchor: since, startAt: since, watchedSince: since, baseline: true, baselineAt: from };
+	}
 	const since = nowS - BASELINE_LOOKBACK_SECONDS;
 	return { shape, anchor: since, startAt: since, watchedSince: since, baseline: true };
 }
 
 /**
  * A new round in place of a lost one (stale token, other $select): from the anchor minus the
- * overlap, never before the trigger started watching. A baseline round simply starts again.
+ * overlap, never before the trigger started watching. A baseline round starts again, from the
+ * overlap before the time it began once Graph has told it (not the whole lookback again).
  */
 export function restartedCursor(cursor: FolderCursor, shape: string): FolderCursor {
 	const kept: FolderCursor = { ...cursor };
 	delete kept.link;
 	delete kept.roundNewest;
-	if (cursor.baseline) return { ...kept, shape };
+	if (cursor.baseline) {
+		if (cursor.baselineAt === undefined) return { ...kept, shape };
+		return { ...kept, shape, startAt: Math.max(cursor.startAt, cursor.baselineAt - OVERLAP_SECONDS) };
+	}
 	const startAt = cursor.anchor > 0 ? Math.max(cursor.watchedSince, cursor.anchor - OVERLAP_SECONDS) : cursor.watchedSince;
 	return { ...kept, shape, startAt };
 }

@@ -1,6 +1,6 @@
 /**
  * Emitted mail → n8n items (simplified, raw or chosen fields; attachments into binary, through the
- * read operations' own helpers), and the optional "mark as read" afterwards.
+ * read operations' own helpers), and the optional "mark as read" once they are surely emitted.
  */
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 import type { GraphClient } from '../shared/transport/graphClient';
@@ -48,28 +48,24 @@ export async function mailToItem(ctx: IPollFunctions, client: GraphClient, mailb
 }
 
 /**
- * PATCH isRead on emitted mail that is unread. A failure does not fail the poll: the mails are
- * emitted either way, and failing would re-fetch them already read (lost to Unread Only).
+ * PATCH isRead on mail emitted by an earlier poll (see newMailPoll: only once its emission is
+ * certain). A failure does not fail the poll: it is logged, and the mail stays unread.
  * Returns the ids that could not be marked.
  */
-export async function markAsRead(ctx: IPollFunctions, client: GraphClient, mailboxPath: string, mails: IDataObject[]): Promise<string[]> {
+export async function markAsRead(ctx: IPollFunctions, client: GraphClient, mailboxPath: string, ids: string[]): Promise<string[]> {
 	const failed: string[] = [];
-	await mapLimited(
-		mails.filter((mail) => mail.isRead !== true),
-		MAILBOX_CONCURRENCY,
-		async (mail) => {
-			try {
-				await client.request({
-					method: 'PATCH',
-					url: `${mailboxPath}/messages/${encodeURIComponent(String(mail.id))}`,
-					body: { isRead: true },
-					permission: 'Mail.ReadWrite',
-				});
-			} catch (error) {
-				failed.push(String(mail.id));
-				ctx.logger.warn(`Microsoft Graph Mail Trigger: could not mark a mail as read (${(error as Error).message})`);
-			}
-		},
-	);
+	await mapLimited(ids, MAILBOX_CONCURRENCY, async (id) => {
+		try {
+			await client.request({
+				method: 'PATCH',
+				url: `${mailboxPath}/messages/${encodeURIComponent(id)}`,
+				body: { isRead: true },
+				permission: 'Mail.ReadWrite',
+			});
+		} catch (error) {
+			failed.push(id);
+			ctx.logger.warn(`Microsoft Graph Mail Trigger: could not mark a mail as read (${(error as Error).message})`);
+		}
+	});
 	return failed;
 }

@@ -1,8 +1,9 @@
 /**
  * Where the trigger stands, kept in the node's workflow static data under one key. It is read once
  * at the start of a poll (as a copy) and written back once, as a whole, when the poll has done all
- * its Graph calls. So a poll that fails changes nothing: n8n persists static data only with a poll
- * that returned (see README, "New Mail trigger: when the cursor moves").
+ * its Graph calls. So a poll that fails changes nothing. n8n 2.41 stores static data only with a
+ * poll that emitted (and after activating); with durable poll cursors with every completed poll
+ * except an activation that emitted nothing (see README, "When n8n stores the position").
  *
  * Nothing else (no process memory) decides what is emitted, so any worker can run the next poll.
  */
@@ -59,6 +60,12 @@ export interface NewMailCursor {
 	emitted: Array<[string, number]>;
 	/** Index of the folder the next poll starts with, so one busy folder cannot starve the others. */
 	turn: number;
+	/**
+	 * Mark as Read: ids of unread mail the poll that wrote this cursor emitted (at most Max Mails per
+	 * Poll). n8n stores a cursor only with the execution it started, so the next poll that finds them
+	 * here knows the emission happened, and marks them then.
+	 */
+	markRead?: string[];
 }
 
 /** Short, stable key for an immutable id (ids are ~150 characters; 72 bits is plenty for 10,000). */
@@ -84,6 +91,7 @@ export function readCursor(staticData: IDataObject, mailbox: string): NewMailCur
 	for (const [key, folder] of Object.entries(copy.folders ?? {})) if (!isFolderCursor(folder)) delete copy.folders[key];
 	copy.emitted = Array.isArray(copy.emitted) ? copy.emitted.filter((e) => Array.isArray(e) && typeof e[0] === 'string') : [];
 	copy.turn = Number.isInteger(copy.turn) ? copy.turn : 0;
+	copy.markRead = Array.isArray(copy.markRead) ? copy.markRead.filter((id) => typeof id === 'string') : [];
 	copy.folders ??= {};
 	return copy;
 }
@@ -108,5 +116,6 @@ export function trimEmitted(cursor: NewMailCursor): void {
 /** Stores the cursor with one assignment; the only write to static data a poll makes. */
 export function writeCursor(staticData: IDataObject, cursor: NewMailCursor): void {
 	trimEmitted(cursor);
+	if (!cursor.markRead?.length) delete cursor.markRead;
 	staticData[CURSOR_KEY] = cursor as unknown as IDataObject;
 }

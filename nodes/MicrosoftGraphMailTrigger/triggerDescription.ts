@@ -103,7 +103,7 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'markAsRead',
 				type: 'boolean',
 				default: false,
-				description: 'Whether mail the trigger emits is marked as read in the mailbox (needs Mail.ReadWrite)',
+				description: 'Whether mail the trigger emits is marked as read in the mailbox (needs Mail.ReadWrite). It happens with the next poll, once n8n has stored the execution, so mail of an abandoned poll stays unread.',
 			},
 			{
 				displayName: 'Max Mails per Poll',

@@ -52,7 +52,7 @@ test('changing the output after activation keeps the position: nothing lost, not
 	expect(out.map((i) => i.json)).toEqual([{ id: expect.any(String), subject: 'after the change', importance: 'normal' }]);
 });
 
-test('attachments arrive in binary, byte for byte; mark as read marks emitted mail read in the mailbox', async () => {
+test('attachments arrive in binary, byte for byte; mark as read marks emitted mail read in the mailbox with the next poll', async () => {
 	const mailbox = addMailbox(contoso, 'out-attachments');
 	const trigger = new Trigger(contoso, { mailbox, options: { downloadAttachments: true, attachmentPrefix: 'file_', markAsRead: true } });
 	await trigger.poll();
@@ -65,12 +65,14 @@ test('attachments arrive in binary, byte for byte; mark as read marks emitted ma
 	expect(Buffer.from(binary.data, 'base64').equals(pdf)).toBe(true);
 	expect(binary).toMatchObject({ fileName: 'invoice.pdf', mimeType: 'application/pdf' });
 	expect(out[1].binary).toBeUndefined();
+	// Handed to n8n, not yet read: the next poll knows the emission happened (n8n stored the cursor with it).
+	expect(contoso.emu.messages(mailbox, 'inbox').map((m) => m.isRead)).toEqual([false, false]);
+	// Being marked read is an update, not new mail.
+	expect(await trigger.poll()).toEqual([]);
 	expect(contoso.emu.messages(mailbox, 'inbox').map((m) => [m.subject, m.isRead])).toEqual([
 		['With file', true],
 		['Without file', true],
 	]);
-	// Being marked read is an update, not new mail.
-	expect(await trigger.poll()).toEqual([]);
 });
 
 test('mark as read failing does not fail the poll or repeat the mail', async () => {
@@ -78,10 +80,12 @@ test('mark as read failing does not fail the poll or repeat the mail', async () 
 	const trigger = new Trigger(contoso, { mailbox, filters: { unreadOnly: true }, options: { markAsRead: true } });
 	await trigger.poll();
 	contoso.emu.seedMessage(mailbox, 'inbox', { subject: 'stays unread' });
-	contoso.emu.inject({ match: { method: 'PATCH' }, kind: 'status', status: 403, times: 1 });
 	expect(subjects(await trigger.poll())).toEqual(['stays unread']);
+	contoso.emu.inject({ match: { method: 'PATCH' }, kind: 'status', status: 403, times: 1 });
+	expect(await trigger.poll()).toEqual([]);
 	expect(contoso.emu.messages(mailbox, 'inbox')[0].isRead).toBe(false);
 	expect(await trigger.poll()).toEqual([]);
+	expect(contoso.emu.stats().log.filter((e) => e.method === 'PATCH' && e.path.includes('out-mark-fails')).map((e) => e.status)).toEqual([403]);
 });
 
 test('several folders (well-known name, path, id): each mail once, in arrival order per folder', async () => {

@@ -37,12 +37,18 @@ export class Trigger {
 		}).context;
 	}
 
-	/** One scheduled poll: the items it emits ([] for null). `budgetMs` plays n8n's poll budget. */
-	async poll(options: { budgetMs?: number } = {}): Promise<INodeExecutionData[]> {
+	/**
+	 * One scheduled poll: the items it emits ([] for null). `budgetMs` plays n8n's poll budget.
+	 * `abandoned`: n8n gives up on the poll's result (time budget, workflow deactivated) and stores
+	 * nothing of it: the static data stays as it was before the poll.
+	 */
+	async poll(options: { budgetMs?: number; abandoned?: boolean } = {}): Promise<INodeExecutionData[]> {
 		this.polls++;
+		const kept = JSON.parse(JSON.stringify(this.staticData)) as IDataObject;
 		const context = this.context('trigger');
 		if (options.budgetMs !== undefined) Object.assign(context, { getPollBudgetMs: () => options.budgetMs });
 		const out = await node.poll!.call(context);
+		if (options.abandoned) this.staticData = kept;
 		return out?.[0] ?? [];
 	}
 
@@ -55,6 +61,23 @@ export class Trigger {
 	/** n8n restarted (or another worker polls): nothing but the stored static data survives. */
 	restart(): void {
 		this.staticData = JSON.parse(JSON.stringify(this.staticData));
+	}
+
+	/**
+	 * What n8n 2.41 (without durable poll cursors) has in its database: the static data as of the
+	 * activation (saved after activating) or the last poll that emitted (saved with its execution).
+	 * `pollAsN8nStores` keeps it; `restartFromDatabase` goes back to it.
+	 */
+	stored: IDataObject = {};
+
+	async pollAsN8nStores(options: { activation?: boolean } = {}): Promise<INodeExecutionData[]> {
+		const out = await this.poll();
+		if (options.activation || out.length) this.stored = JSON.parse(JSON.stringify(this.staticData));
+		return out;
+	}
+
+	restartFromDatabase(): void {
+		this.staticData = JSON.parse(JSON.stringify(this.stored));
 	}
 
 	cursor(): IDataObject | undefined {
