@@ -11,8 +11,8 @@
  *  5. prints where to click, and keeps running until Ctrl-C.
  *
  * `--once` (also when CI=true): runs the demo workflows, prints a short report, exits 0 or 1.
- * `--screenshots [dir]`: after the --once run, screenshots of n8n's editor (headless Chromium from
- * Debian) and of the report into dir (default docs/), then exits.
+ * `--screenshots [dir]`: after the --once run, screenshots of n8n's editor (Debian's headless Chromium,
+ * driven by playwright-core) and of the report into dir (default docs/), then exits.
  * Options: --port N (n8n, default 5678 when free), --emulator-port N, --no-build.
  */
 import { spawn } from 'child_process';
@@ -286,68 +286,54 @@ async function runOnce(n8n: N8n, emu: any): Promise<{ ok: boolean; report: strin
   return { ok: failed === 0, report };
 }
 
-/** Screenshots of the editor (logged in as the owner) and of the report, with Debian's Chromium. */
+/**
+ * Screenshots of the editor (signed in as the owner) and of the report, with Debian's Chromium
+ * driven by playwright-core (test/e2e/editorBrowser.ts; the same helpers as the browser test).
+ * Each shot waits for what it shows: the trigger's folder list is shot once its options loaded.
+ */
 async function screenshots(n8n: N8n, report: string) {
-  const { execFileSync } = await import('child_process');
-  const { node24Bin, BROWSER_ID } = await import('../test/e2e/n8nHarness');
+  const { launchEditorBrowser, signInAsOwner, openNodePanel, waitForOptionsLoaded, screenshot } = await import('../test/e2e/editorBrowser');
   const { nodeId } = await import('../test/e2e/fixtures');
-  fs.mkdirSync(SHOTS_DIR, { recursive: true });
-  const reportHtml = path.join(n8n.userFolder, 'report.html');
-  const esc = (t: string) => t.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
-  fs.writeFileSync(
-    reportHtml,
-    `<html><body style="margin:0;background:#1e1e1e"><pre style="color:#ddd;font:14px/1.4 'DejaVu Sans Mono',monospace;padding:16px;margin:0">$ npm start -- --once\n${esc(report)}</pre></body></html>`,
-  );
-  const cookie = n8n.authCookie!;
-  const w = (id: string, node?: string) => `${n8n.url}/workflow/${id}${node ? `/${nodeId(id, node)}` : ''}`;
-  // Runs in the page before a shot: close n8n's "Production Checklist" popover, optionally scroll a
-  // label of the node panel into view.
-  const tidy = (scrollTo?: string) => `
-    const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-    const byText = (t) => [...document.querySelectorAll('body *')].find((e) =>
-      [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() === t));
-    for (let i = 0; i < 8; i++) {
-      await sleep(400);
-      const title = byText('Production Checklist');
-      if (!title) continue;
-      for (let e = title; e && e !== document.body; e = e.parentElement) {
-        const pos = getComputedStyle(e).position;
-        if (pos === 'absolute' || pos === 'fixed') { e.style.display = 'none'; break; }
-      }
-      break;
-    }
-    ${scrollTo ? `const l = byText(${JSON.stringify(scrollTo)}); if (l) l.scrollIntoView({ block: 'start' });` : ''}
-    await sleep(300);`;
-  const shot = (url: string, file: string, waitForText: string, scrollTo?: string, waitMs = 2500) => ({
-    url,
-    file: path.join(SHOTS_DIR, file),
-    waitForText,
-    waitMs,
-    width: 1440,
-    height: 1000,
-    script: tidy(scrollTo),
-  });
-  const lines = report.split('\n').length + 2;
-  const plan = {
-    cookies: [{ name: cookie.name, value: cookie.value, url: n8n.url }],
-    // The auth cookie is bound to the browser id sent at login (the harness's fixed one).
-    localStorage: { origin: n8n.url, items: { 'n8n-browserId': BROWSER_ID } },
-    shots: [
-      shot(w(WF.forward), 'n8n-workflow-new-mail-forward.png', 'Forward'),
-      shot(w(WF.forward, 'New Mail'), 'n8n-node-new-mail-trigger.png', 'Poll Times', 'Event', 8000),
-      shot(w(WF.sendCC), 'n8n-workflow-send-mail.png', 'Read Attachment'),
-      shot(w(WF.sendCC, 'Send Mail'), 'n8n-node-send-mail.png', 'Body Content Type'),
-      shot(w(WF.getFiltered, 'Get Messages'), 'n8n-node-get-messages.png', 'Find By'),
-      shot(`${n8n.url}/home/credentials/${CRED_IDS.clientCredentials}`, 'n8n-credential-client-credentials.png', 'Client ID'),
-      shot(`${n8n.url}/home/credentials/${CRED_IDS.oAuth2}`, 'n8n-credential-oauth2.png', 'Tenant ID'),
-      { url: `file://${reportHtml}`, file: path.join(SHOTS_DIR, 'demo-once-report.png'), width: 1800, height: 40 + lines * 20, waitMs: 500 },
-    ],
-  };
-  const planFile = path.join(n8n.userFolder, 'shots.json');
-  fs.writeFileSync(planFile, JSON.stringify(plan));
   say(`taking screenshots into ${SHOTS_DIR}`);
-  const out = execFileSync(node24Bin(), [path.join(REPO_ROOT, 'scripts', 'n8n', 'cdp-screenshot.js'), planFile], { timeout: 180_000 });
-  process.stdout.write(out);
+  const browser = await launchEditorBrowser();
+  const page = browser.page;
+  try {
+    await signInAsOwner(page, n8n.url);
+    const canvas = async (id: string, text: string, file: string) => {
+      await page.goto(`${n8n.url}/workflow/${id}`);
+      await page.getByText(text, { exact: true }).first().waitFor({ timeout: 60_000 });
+      await screenshot(page, SHOTS_DIR, file);
+    };
+    const panel = async (id: string, node: string, label: string, file: string) => {
+      await openNodePanel(page, n8n.url, id, nodeId(id, node), label);
+      await screenshot(page, SHOTS_DIR, file);
+    };
+    await canvas(WF.forward, 'Forward', 'n8n-workflow-new-mail-forward.png');
+    await openNodePanel(page, n8n.url, WF.forward, nodeId(WF.forward, 'New Mail'), 'Folder Names or IDs');
+    await waitForOptionsLoaded(page, 'folders');
+    await page.getByText('Event', { exact: true }).first().scrollIntoViewIfNeeded();
+    await screenshot(page, SHOTS_DIR, 'n8n-node-new-mail-trigger.png');
+    await canvas(WF.sendCC, 'Read Attachment', 'n8n-workflow-send-mail.png');
+    await panel(WF.sendCC, 'Send Mail', 'Body Content Type', 'n8n-node-send-mail.png');
+    await panel(WF.getFiltered, 'Get Messages', 'Find By', 'n8n-node-get-messages.png');
+    for (const [id, file] of [
+      [CRED_IDS.clientCredentials, 'n8n-credential-client-credentials.png'],
+      [CRED_IDS.oAuth2, 'n8n-credential-oauth2.png'],
+    ]) {
+      await page.goto(`${n8n.url}/home/credentials/${id}`);
+      await page.getByText('Tenant ID').first().waitFor({ timeout: 60_000 });
+      await screenshot(page, SHOTS_DIR, file);
+    }
+    const esc = (t: string) => t.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+    const lines = report.split('\n').length + 2;
+    await page.setViewportSize({ width: 1800, height: 40 + lines * 20 });
+    await page.setContent(
+      `<html><body style="margin:0;background:#1e1e1e"><pre style="color:#ddd;font:14px/1.4 'DejaVu Sans Mono',monospace;padding:16px;margin:0">$ npm start -- --once\n${esc(report)}</pre></body></html>`,
+    );
+    await page.screenshot({ path: path.join(SHOTS_DIR, 'demo-once-report.png') });
+  } finally {
+    await browser.close();
+  }
 }
 
 main().catch((e) => {
