@@ -3,8 +3,11 @@ import type { MailOperation } from '../operation';
 import { copyOperation } from './copy.operation';
 import { deleteOperation } from './delete.operation';
 import { moveOperation } from './move.operation';
+import { forwardOperation } from './forward.operation';
 import { readOperations } from './read';
+import { replyOperation } from './reply.operation';
+import { replyAllOperation } from './replyAll.operation';
 import { sendMail } from './send.operation';
 import { updateOperation } from './update.operation';
 
-export const messageOperations: MailOperation[] = [sendMail, ...readOperations, updateOperation, moveOperation, copyOperation, deleteOperation];
+export const messageOperations: MailOperation[] = [sendMail, ...readOperations, replyOperation, replyAllOperation, forwardOperation, updateOperation, moveOperation, copyOperation, deleteOperation];
