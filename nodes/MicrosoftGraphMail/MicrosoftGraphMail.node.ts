@@ -15,7 +15,7 @@ export class MicrosoftGraphMail implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ ({ send: "Send Mail", getMany: "Get Messages", get: "Get Message", update: "Update Message", move: "Move Message", copy: "Copy Message", delete: "Delete Message", reply: "Reply", replyAll: "Reply All", forward: "Forward", export: "Export as .eml" })[$parameter["operation"]] || $parameter["operation"] }}',
+			'={{ ({ send: "Send Mail", getMany: "Get Messages", get: "Get Message", update: "Update Message", move: "Move Message", copy: "Copy Message", delete: "Delete Message", reply: "Reply", replyAll: "Reply All", forward: "Forward", export: "Export as EML" })[$parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Send and read Microsoft 365 / Exchange Online mail through Microsoft Graph',
 		defaults: { name: 'Microsoft Graph Mail' },
 		usableAsTool: true,
