@@ -23,6 +23,7 @@ import {
   CRED_IDS,
   credentials,
   forwardWorkflow,
+  replyMoveReadWorkflow,
   getMessagesWorkflow,
   sendMailWorkflow,
   setupTenant,
@@ -47,6 +48,7 @@ const WF = {
   sendOA: 'demoSendOA000001',
   getFiltered: 'demoGetFilter001',
   forward: 'demoForward00001',
+  replyMove: 'demoReplyMove001',
 };
 
 const t0 = Date.now();
@@ -120,6 +122,7 @@ async function main() {
   const redirectUri = `http://127.0.0.1:${n8nPort}/rest/oauth2-credential/callback`;
   setupTenant(emu, { redirectUri });
   seedDemoMail(emu);
+  emu.createFolder(USERS.bob.upn, 'inbox', 'Handled');
   say(`emulator at ${emu.url} (certificate ${emu.certPath})`);
 
   const n8n = await createN8n({ communityPackageDir: REPO_ROOT, extraCaCertPath: emu.certPath, port: n8nPort });
@@ -159,6 +162,8 @@ async function main() {
       }),
       getMessagesWorkflow(WF.getFiltered, 'clientCredentials', { filters: { subjectContains: 'Invoice', from: 'billing@fabrikam.example' } }),
       forwardWorkflow(WF.forward, { watch: USERS.service.upn, forwardTo: USERS.archive.upn, pollSeconds: 5 }),
+      // Inactive: watches Bob's inbox (activate it in the editor); replies, files the mail under Inbox/Handled, marks it read.
+      replyMoveReadWorkflow(WF.replyMove, { watch: USERS.bob.upn, folderPath: 'Inbox/Handled', pollSeconds: 5 }),
     ]);
     await n8n.publishWorkflow(WF.forward);
     say('credentials and workflows imported; starting n8n');
@@ -185,6 +190,7 @@ async function main() {
    ${n8n.url}/workflow/${WF.sendOA}   Send Mail, OAuth2 (already connected as Bob)
    ${n8n.url}/workflow/${WF.getFiltered}   Get Messages with a filter
    ${n8n.url}/workflow/${WF.forward}   New Mail → forward (active, polls every 5 s)
+   ${n8n.url}/workflow/${WF.replyMove}   New Mail (Bob) → Reply → Move to Inbox/Handled → Mark read (activate it to try)
  Credentials: ${n8n.url}/home/credentials  (open one and press "Retry"/"Test")
 
  Microsoft 365 emulator: ${emu.url}   tenant ${TENANT.domain} (${TENANT.id})

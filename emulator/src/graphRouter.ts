@@ -14,11 +14,12 @@ import * as messages from './messages';
 import * as folders from './folders';
 import * as attachments from './attachments';
 import { createUploadSession } from './uploadSessions';
+import { createResponse, listMasterCategories, messageMime, permanentDelete, respond } from './messageActions';
 import { messageDelta } from './delta';
 import { getUser, listUsers } from './users';
 import { acquireMailbox, limiterKey } from './mailboxThrottle';
 
-export type Permission = 'read' | 'write' | 'send' | 'user';
+export type Permission = 'read' | 'write' | 'send' | 'user' | 'settings';
 
 export interface MailContext {
   state: EmulatorState;
@@ -63,6 +64,15 @@ const ROUTES: Route[] = [
   route('POST', 'messages/:id/send', 'send', messages.sendDraft),
   route('POST', 'messages/:id/move', 'write', messages.moveMessage),
   route('POST', 'messages/:id/copy', 'write', messages.copyMessageTo),
+  route('POST', 'messages/:id/permanentDelete', 'write', permanentDelete),
+  route('GET', 'messages/:id/$value', 'read', messageMime),
+  route('POST', 'messages/:id/reply', 'send', respond('reply')),
+  route('POST', 'messages/:id/replyAll', 'send', respond('replyAll')),
+  route('POST', 'messages/:id/forward', 'send', respond('forward')),
+  route('POST', 'messages/:id/createReply', 'write', createResponse('reply')),
+  route('POST', 'messages/:id/createReplyAll', 'write', createResponse('replyAll')),
+  route('POST', 'messages/:id/createForward', 'write', createResponse('forward')),
+  route('GET', 'outlook/masterCategories', 'settings', listMasterCategories),
   route('GET', 'messages/:id/attachments', 'read', attachments.listAttachments),
   route('POST', 'messages/:id/attachments', 'write', attachments.addAttachment),
   route('POST', 'messages/:id/attachments/createUploadSession', 'write', createUploadSession),
@@ -86,18 +96,22 @@ const APP_ROLES: Record<Permission, string[]> = {
   send: ['Mail.Send'],
   // Reading the user is allowed to any Mail.* app too: mailbox checks should not need User.Read.All.
   user: ['User.Read.All', 'User.ReadBasic.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Mail.Read', 'Mail.ReadWrite', 'Mail.Send'],
+  settings: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'],
 };
 const OWN_SCOPES: Record<Permission, string[]> = {
   read: ['Mail.Read', 'Mail.ReadWrite'],
   write: ['Mail.ReadWrite'],
   send: ['Mail.Send'],
   user: ['User.Read', 'User.ReadWrite', 'User.ReadBasic.All', 'User.Read.All', 'Directory.Read.All'],
+  settings: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'],
 };
 const SHARED_SCOPES: Record<Permission, string[]> = {
   read: ['Mail.Read.Shared', 'Mail.ReadWrite.Shared'],
   write: ['Mail.ReadWrite.Shared'],
   send: ['Mail.Send.Shared'],
   user: ['User.ReadBasic.All', 'User.Read.All', 'Directory.Read.All'],
+  // No .Shared variant exists: another user's categories need the mailbox shared with the signed-in user.
+  settings: ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'],
 };
 
 function hasAny(granted: string[], needed: string[]): boolean {

@@ -47,6 +47,21 @@ export function missingItem(id: string): GraphError {
   return isWellFormedId(id) ? errors.notFound() : new GraphError(400, 'ErrorInvalidIdMalformed', 'Id is malformed.');
 }
 
+export interface MasterCategory {
+  id: string;
+  displayName: string;
+  color: string;
+}
+
+const DEFAULT_CATEGORIES: [string, string][] = [
+  ['Red category', 'preset0'],
+  ['Orange category', 'preset1'],
+  ['Yellow category', 'preset3'],
+  ['Green category', 'preset4'],
+  ['Blue category', 'preset7'],
+  ['Purple category', 'preset8'],
+];
+
 const sameName = (f: Folder, name: string) => f.displayName.toLowerCase() === name.toLowerCase();
 
 export class Mailbox {
@@ -57,6 +72,8 @@ export class Mailbox {
   private wellKnown = new Map<string, string>();
   seq = 0;
   private lastDefaultReceived = 0;
+  /** Outlook's six default categories, as a new Exchange Online mailbox has them. */
+  readonly masterCategories: MasterCategory[] = DEFAULT_CATEGORIES.map(([displayName, color]) => ({ id: crypto.randomUUID(), displayName, color }));
 
   constructor(readonly user: User) {
     this.rootId = newItemId('AQMkAD');

@@ -76,7 +76,8 @@ export function toGraphMessage(m: StoredMessage): GraphMessage & Record<string, 
     isReadReceiptRequested: m.isReadReceiptRequested,
     isRead: m.isRead,
     isDraft: m.isDraft,
-    webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(m.id)}&exvsurl=1&viewmodel=ReadMessageItem`,
+    // Outlook on the web spells ids in EWS form (standard base64: '/' and '+' where REST ids have '-' and '_').
+    webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(m.id.replace(/-/g, '/').replace(/_/g, '+'))}&exvsurl=1&viewmodel=ReadMessageItem`,
     inferenceClassification: m.inferenceClassification,
     body: { ...m.body },
     uniqueBody: { ...m.body },
@@ -86,7 +87,7 @@ export function toGraphMessage(m: StoredMessage): GraphMessage & Record<string, 
     ccRecipients: m.ccRecipients,
     bccRecipients: m.bccRecipients,
     replyTo: m.replyTo,
-    flag: { ...m.flag },
+    flag: structuredClone(m.flag),
     internetMessageHeaders: m.internetMessageHeaders,
   } as GraphMessage & Record<string, unknown>;
 }

@@ -5,6 +5,7 @@ import { attachmentFromSeed, cloneMessage, conversationIdFor, copyMessage, missi
 import { MESSAGE_ENTITY, parseSelect, renderMessage, searchMatcher } from './messageView';
 import { renderAttachment } from './attachments';
 import type { MailContext } from './graphRouter';
+import { patchFlag } from './flag';
 import type { EmulatorState } from './state';
 import type { InternetMessageHeader, Recipient, StoredMessage, User } from './types';
 
@@ -88,7 +89,7 @@ function headers(value: unknown): InternetMessageHeader[] {
 }
 
 /** Applies writable message JSON onto a stored message (create or PATCH). */
-function applyMessageJson(m: StoredMessage, json: any, creating: boolean): void {
+export function applyMessageJson(m: StoredMessage, json: any, creating: boolean): void {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw errors.badRequest('Empty Payload. JSON content expected.');
   for (const key of Object.keys(json)) {
     if (!WRITABLE.has(key.toLowerCase()))
@@ -115,9 +116,16 @@ function applyMessageJson(m: StoredMessage, json: any, creating: boolean): void 
   if ('isRead' in json) m.isRead = Boolean(json.isRead);
   if ('isReadReceiptRequested' in json) m.isReadReceiptRequested = Boolean(json.isReadReceiptRequested);
   if ('isDeliveryReceiptRequested' in json) m.isDeliveryReceiptRequested = Boolean(json.isDeliveryReceiptRequested);
-  if ('categories' in json) m.categories = Array.isArray(json.categories) ? json.categories.map(String) : [];
-  if ('flag' in json && json.flag?.flagStatus) m.flag = { flagStatus: String(json.flag.flagStatus) };
-  if ('inferenceClassification' in json) m.inferenceClassification = json.inferenceClassification === 'other' ? 'other' : 'focused';
+  if ('categories' in json) {
+    if (!Array.isArray(json.categories)) throw errors.badRequest("Invalid value for property 'categories': a collection of strings is expected.", 'RequestBodyRead');
+    m.categories = json.categories.map(String);
+  }
+  if ('flag' in json) m.flag = patchFlag(m.flag, json.flag);
+  if ('inferenceClassification' in json) {
+    const value = String(json.inferenceClassification);
+    if (value !== 'focused' && value !== 'other') throw errors.badRequest(`Cannot convert the literal '${value}' to the expected type 'microsoft.graph.inferenceClassificationType'.`, 'RequestBodyRead');
+    m.inferenceClassification = value;
+  }
   if ('internetMessageHeaders' in json) {
     if (!creating) throw errors.badRequest('internetMessageHeaders can only be set when the message is created.', 'ErrorInvalidPropertyRequest');
     m.internetMessageHeaders = headers(json.internetMessageHeaders);
@@ -156,7 +164,10 @@ export function createDraft(ctx: MailContext): GraphResponse {
 
 export function updateMessage(ctx: MailContext): GraphResponse {
   const m = findMessage(ctx);
-  applyMessageJson(m, parseJsonBody(ctx.req.body), false);
+  // All or nothing, as Graph: a bad property leaves the message as it was.
+  const next = cloneMessage(m);
+  applyMessageJson(next, parseJsonBody(ctx.req.body), false);
+  Object.assign(m, next);
   ctx.mailbox.touch(m);
   return { status: 200, json: { '@odata.context': contextUrl(ctx, 'messages/$entity'), ...renderMessage(m, undefined, ctx.bodyPreference) } };
 }
@@ -224,7 +235,7 @@ function validateRecipients(m: StoredMessage): void {
  * copy in their Inbox (Bcc hidden), the others go to the outbound list. The 202 is the point of no
  * return: the mail leaves even if its Outbox copy is deleted or moved meanwhile.
  */
-function submit(state: EmulatorState, mailbox: Mailbox, m: StoredMessage, saveToSentItems: boolean, isNew: boolean): void {
+export function submit(state: EmulatorState, mailbox: Mailbox, m: StoredMessage, saveToSentItems: boolean, isNew: boolean): void {
   validateRecipients(m);
   const owner = mailbox.user;
   m.from = m.from ?? recipient(owner.mail, owner.displayName);

@@ -127,8 +127,22 @@ export interface GraphMessage {
   ccRecipients: Recipient[];
   bccRecipients: Recipient[];
   replyTo: Recipient[];
-  flag: { flagStatus: string };
+  flag: FollowupFlag;
   internetMessageHeaders?: InternetMessageHeader[];
+}
+
+/** Graph's dateTimeTimeZone: a wall-clock time without offset, and the zone it is in. */
+export interface DateTimeTimeZone {
+  dateTime: string;
+  timeZone: string;
+}
+
+/** Graph's followupFlag. */
+export interface FollowupFlag {
+  flagStatus: string;
+  startDateTime?: DateTimeTimeZone;
+  dueDateTime?: DateTimeTimeZone;
+  completedDateTime?: DateTimeTimeZone;
 }
 
 export type AttachmentKind = 'file' | 'item' | 'reference';
@@ -180,7 +194,9 @@ export interface StoredMessage {
   /** PR_DELETE_AFTER_SUBMIT (singleValueExtendedProperty 'Boolean 0x0E01'): sending a draft keeps no copy in Sent Items. */
   deleteAfterSubmit?: boolean;
   inferenceClassification: 'focused' | 'other';
-  flag: { flagStatus: string };
+  flag: FollowupFlag;
+  /** Replies: the internetMessageId of the message answered (In-Reply-To in the MIME). */
+  inReplyTo?: string;
   attachments: StoredAttachment[];
   /** Change sequence (per mailbox) when the message entered its folder / last changed: drives delta. */
   folderSeq: number;

@@ -3,8 +3,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { testGraphMailCredential } from '../shared/auth/credentialTest';
 import { authenticationField, CREDENTIAL_TEST_METHOD } from '../shared/descriptions/authentication';
 import { searchFolders } from '../shared/methods/folderSearch';
-import { OPERATION_LIST } from './actions/operations';
+import { resourceProperties } from './actions/operations';
 import { route } from './actions/router';
+import { getCategories } from './methods/masterCategories';
 
 export class MicrosoftGraphMail implements INodeType {
 	description: INodeTypeDescription = {
@@ -13,7 +14,8 @@ export class MicrosoftGraphMail implements INodeType {
 		icon: { light: 'file:graphMail.svg', dark: 'file:graphMail.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ ({ send: "Send Mail", getMany: "Get Messages", get: "Get Message" })[$parameter["operation"]] || $parameter["operation"] }}',
+		subtitle:
+			'={{ ({ send: "Send Mail", getMany: "Get Messages", get: "Get Message", update: "Update Message", move: "Move Message", copy: "Copy Message", delete: "Delete Message", reply: "Reply", replyAll: "Reply All", forward: "Forward", export: "Export as EML" })[$parameter["operation"]] || $parameter["operation"] }}',
 		description: 'Send and read Microsoft 365 / Exchange Online mail through Microsoft Graph',
 		defaults: { name: 'Microsoft Graph Mail' },
 		usableAsTool: true,
@@ -27,21 +29,14 @@ export class MicrosoftGraphMail implements INodeType {
 		],
 		properties: [
 			authenticationField,
-			{
-				displayName: 'Operation',
-				name: 'operation',
-				type: 'options',
-				noDataExpression: true,
-				options: OPERATION_LIST.map((op) => op.option),
-				default: 'send',
-			},
-			...OPERATION_LIST.flatMap((op) => op.fields),
+			...resourceProperties(),
 		],
 	};
 
 	methods = {
 		credentialTest: { [CREDENTIAL_TEST_METHOD]: testGraphMailCredential },
 		listSearch: { searchFolders },
+		loadOptions: { getCategories },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

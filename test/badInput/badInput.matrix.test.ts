@@ -173,6 +173,34 @@ describe('Get Messages / Get Message: the bad item fails with the field named', 
 	});
 });
 
+// ---------------------------------------------------------------- Acting on a mail (Reply, Forward, Move, Update, …)
+describe('Message operations: the bad item fails naming the field, nothing is done for it, the others go on', () => {
+	const rl = (value: string) => ({ __rl: true, mode: 'id', value });
+	test.each([
+		['unknown message id (Update)', 'update', { updateFields: { readStatus: 'read' } }, (id: string) => ({ id: id.slice(0, -8) + 'AAAAAAA=' }), /^Message: no message ".*" in mailbox matrix-reader/],
+		['unknown folder (Move)', 'move', { folder: { __rl: true, mode: 'path', value: '={{ $json.folder }}' } }, () => ({ folder: 'Inbox/Nowhere' }), /^Folder: no folder with path "Inbox\/Nowhere"/],
+		['bad flag date (Update)', 'update', { updateFields: { flagDueDate: '={{ $json.due }}' } }, () => ({ due: 'someday' }), /^Flag Due Date: "someday" is not a date.*\[item 1\]/],
+		['empty recipients (Forward)', 'forward', { toRecipients: '={{ $json.to }}', comment: 'x' }, () => ({ to: '' }), /^To: Forward needs at least one recipient.*\[item 1\]/],
+	])('%s', async (_name, operation, parameters, bad, expected) => {
+		const ids = [0, 1, 2].map((i) => contoso.emu.seedMessage(READER, 'inbox', { subject: `matrix ${operation} ${i}` }).id);
+		const good = { folder: 'archive', due: '2026-12-01', to: BOB };
+		const { output } = await runNode({
+			nodeType: new MicrosoftGraphMail(),
+			parameters: { authentication: 'clientCredentials', resource: 'message', operation, mailbox: READER, message: rl('={{ $json.id }}'), ...parameters } as INodeParameters,
+			credentials: { microsoftGraphMailClientCredentialsApi: contoso.clientCredentials },
+			items: ids.map((id, i) => ({ json: { id, ...good, ...(i === 1 ? bad(id) : {}) } })),
+			continueOnFail: true,
+		});
+		const [first, middle, last] = output[0];
+		expect(String(middle.json.error)).toMatch(expected);
+		expect(middle.pairedItem).toEqual({ item: 1 });
+		expect([first.json.error, last.json.error]).toEqual([undefined, undefined]);
+		const untouched = contoso.emu.messages(READER).find((m) => m.id === ids[1]);
+		expect(untouched).toMatchObject({ isRead: false, flag: { flagStatus: 'notFlagged' } });
+		expect(contoso.emu.messages(READER, 'inbox').some((m) => m.id === ids[1])).toBe(true);
+	});
+});
+
 // ---------------------------------------------------------------- Trigger
 describe('New Mail trigger: a bad setting fails the poll with the field named and moves no cursor', () => {
 	test.each<[string, INodeParameters, RegExp]>([

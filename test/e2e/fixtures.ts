@@ -296,3 +296,42 @@ export function forwardWorkflow(id: string, o: { watch: string; forwardTo: strin
     connections: chain(['New Mail', 'Forward']),
   };
 }
+
+/**
+ * New Mail trigger (watching `watch`) → Reply → Move to `folderPath` → Update (mark read). Move and
+ * Update name the mail by the trigger's id: a moved mail keeps it (immutable ids).
+ */
+export function replyMoveReadWorkflow(id: string, o: { watch: string; folderPath: string; pollSeconds?: number }) {
+  const auth: Auth = 'clientCredentials';
+  const message = { __rl: true, mode: 'id', value: "={{ $('New Mail').item.json.id }}" };
+  const action = (name: string, x: number, parameters: Record<string, unknown>) => ({
+    id: nodeId(id, name),
+    name,
+    type: nodeType(),
+    typeVersion: 1,
+    position: [x, 0],
+    parameters: { authentication: auth, resource: 'message', mailbox: o.watch, message, ...parameters },
+    credentials: credentialRef(auth),
+  });
+  return {
+    id,
+    name: 'New Mail → Reply → Move → Mark read',
+    active: false,
+    settings: {},
+    nodes: [
+      {
+        id: nodeId(id, 'New Mail'),
+        name: 'New Mail',
+        type: triggerType(),
+        typeVersion: 1,
+        position: [0, 0],
+        parameters: triggerParams({ auth, mailbox: o.watch, pollSeconds: o.pollSeconds }),
+        credentials: credentialRef(auth),
+      },
+      action('Reply', 220, { operation: 'reply', commentContentType: 'text', comment: '=Thanks, we got your mail "{{ $json.subject }}".' }),
+      action('Move', 440, { operation: 'move', folder: { __rl: true, mode: 'path', value: o.folderPath } }),
+      action('Mark Read', 660, { operation: 'update', updateFields: { readStatus: 'read' } }),
+    ],
+    connections: chain(['New Mail', 'Reply', 'Move', 'Mark Read']),
+  };
+}

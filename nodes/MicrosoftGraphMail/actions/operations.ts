@@ -1,12 +1,61 @@
-/** Every operation of the node, by its Operation value. Adding one touches only this list. */
+/**
+ * Every resource of the node and its operations, by Resource and Operation value. Adding an
+ * operation touches only its resource's list; adding a resource, only RESOURCES.
+ */
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { MailOperation } from './operation';
-import { sendMail } from './message/send.operation';
-import { readOperations } from './message/read';
+import { messageOperations } from './message';
 
-const ALL: MailOperation[] = [
-	sendMail,
-	...readOperations,
+export interface MailResource {
+	option: INodePropertyOptions & { value: string };
+	/** In the order the Operation list shows them; the first is the default. */
+	operations: MailOperation[];
+	defaultOperation: string;
+}
+
+export const RESOURCES: MailResource[] = [
+	{
+		option: { name: 'Message', value: 'message', description: 'Mail in a mailbox: send, read, reply, forward, move, update, delete, export' },
+		operations: messageOperations,
+		defaultOperation: 'send',
+	},
 ];
 
-export const OPERATIONS: Record<string, MailOperation> = Object.fromEntries(ALL.map((op) => [op.option.value, op]));
-export const OPERATION_LIST = ALL;
+/** Workflows saved before there was a Resource field have none: they are Message operations. */
+export const DEFAULT_RESOURCE = 'message';
+
+export function findOperation(resource: string, operation: string): MailOperation | undefined {
+	return RESOURCES.find((r) => r.option.value === resource)?.operations.find((op) => op.option.value === operation);
+}
+
+/** A field shown only for its resource (operations set the operation part of displayOptions.show). */
+function forResource(field: INodeProperties, resource: string): INodeProperties {
+	const show = field.displayOptions?.show ?? {};
+	return { ...field, displayOptions: { ...field.displayOptions, show: { resource: [resource], ...show } } };
+}
+
+/** Resource, then per resource its Operation list and its operations' fields. */
+export function resourceProperties(): INodeProperties[] {
+	return [
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			options: RESOURCES.map((r) => r.option),
+			default: DEFAULT_RESOURCE,
+		},
+		...RESOURCES.flatMap((r) => [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options' as const,
+				noDataExpression: true,
+				displayOptions: { show: { resource: [r.option.value] } },
+				options: r.operations.map((op) => op.option),
+				default: r.defaultOperation,
+			},
+			...r.operations.flatMap((op) => op.fields.map((f) => forResource(f, r.option.value))),
+		]),
+	];
+}

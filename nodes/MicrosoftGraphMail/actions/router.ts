@@ -6,7 +6,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { createGraphClient } from '../../shared/transport/graphClient';
 import { MAILBOX_CONCURRENCY } from '../../shared/transport/limits';
 import { DEFAULT_PARALLEL_ITEMS } from './operation';
-import { OPERATIONS } from './operations';
+import { DEFAULT_RESOURCE, findOperation } from './operations';
 
 function errorDetails(error: Error & { description?: string | null; httpCode?: string | null }): IDataObject {
 	return {
@@ -18,15 +18,16 @@ function errorDetails(error: Error & { description?: string | null; httpCode?: s
 
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0, DEFAULT_RESOURCE) as string;
 	const key = this.getNodeParameter('operation', 0) as string;
-	const operation = OPERATIONS[key];
+	const operation = findOperation(resource, key);
 	if (key === '__CUSTOM_API_CALL__') {
 		// n8n offers "Custom API Call" on nodes with an OAuth2 credential; that is the HTTP Request node's job.
 		throw new NodeOperationError(this.getNode(), 'Custom API Call is not an operation of this node', {
 			description: "Use n8n's HTTP Request node with Authentication: Predefined Credential Type and this credential.",
 		});
 	}
-	if (!operation) throw new NodeOperationError(this.getNode(), `Unknown operation "${key}"`);
+	if (!operation) throw new NodeOperationError(this.getNode(), `Unknown operation "${key}" of resource "${resource}"`);
 	const client = await createGraphClient(this);
 	const parallel = Math.max(1, Math.min(MAILBOX_CONCURRENCY, Number(this.getNodeParameter('options.parallelItems', 0, DEFAULT_PARALLEL_ITEMS)) || 1));
 

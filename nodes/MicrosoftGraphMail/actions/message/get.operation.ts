@@ -1,9 +1,9 @@
 /** Get Message: one message by its id, in the same output shapes as Get Messages. */
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INode, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { mailboxField } from '../../../shared/descriptions/authentication';
-import { mailboxLabel } from '../../../shared/folders';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import type { MailOperation } from '../operation';
+import { messageLookupError } from './messageLocator';
 import { messageToItem, outputFields, outputSettings, preferFor, readOptionsField, selectFor } from './read/output';
 
 const OPERATION = 'get';
@@ -25,20 +25,6 @@ const fields: INodeProperties[] = [
 	readOptionsField(OPERATION),
 ];
 
-/** Graph's answers for an id that names no message in this mailbox. */
-const NOT_FOUND = new Set(['ErrorItemNotFound', 'ErrorInvalidIdMalformed', 'ErrorInvalidId', 'ResourceNotFound']);
-
-/** What the user sees when the message lookup fails: "no such message" for Graph's not-found answers. */
-function messageLookupError(node: INode, error: Error, messageId: string, mailboxPath: string, itemIndex: number): Error {
-	const code = error instanceof NodeApiError ? String(error.errorResponse?.code ?? '') : '';
-	// An unknown mailbox also answers 404: only message-shaped codes are "no such message".
-	if (!NOT_FOUND.has(code) || /mailbox|user/i.test(error.message)) return error;
-	return new NodeOperationError(node, `Message ID: no message "${messageId}" in mailbox ${mailboxLabel(mailboxPath)}`, {
-		description: `Graph answered ${error.message}. The ID may be from another mailbox, or the message was deleted. IDs from this node are immutable IDs and survive moves between folders.`,
-		itemIndex,
-	});
-}
-
 export const getOperation: MailOperation = {
 	option: { name: 'Get Message', value: OPERATION, action: 'Get a message', description: 'Get one message by its ID' },
 	fields,
@@ -58,7 +44,7 @@ export const getOperation: MailOperation = {
 				itemIndex,
 			});
 		} catch (error) {
-			throw messageLookupError(this.getNode(), error as Error, messageId, mailboxPath, itemIndex);
+			throw messageLookupError(this.getNode(), error as Error, 'Message ID', messageId, mailboxPath, itemIndex);
 		}
 		return [await messageToItem(this, client, mailboxPath, message, settings, itemIndex)];
 	},

@@ -1,0 +1,14 @@
+/** Reply: see respond/respond.ts for how it is sent (one request, or a draft for large attachments) and why never twice. */
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { GraphClient } from '../../../shared/transport/graphClient';
+import type { MailOperation } from '../operation';
+import { responseFields } from './respond/description';
+import { respond } from './respond/respond';
+
+export const replyOperation: MailOperation = {
+	option: { name: 'Reply', value: 'reply', action: 'Reply to a message', description: 'Reply to the sender, with a comment and attachments' },
+	fields: responseFields('reply'),
+	async execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]> {
+		return await respond(this, client, 'reply', itemIndex);
+	},
+};

@@ -1,0 +1,195 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- FieldError becomes a NodeOperationError below; other errors are the transport's, passed on with a note */
+/**
+ * Reply, Reply All and Forward. Small (attachments up to 3 MB in all, no recipients to merge, a copy
+ * in Sent Items): one POST …/reply | replyAll | forward. Otherwise the draft way: createReply |
+ * createReplyAll | createForward, recipients merged, attachments added (upload sessions from 3 MB),
+ * then …/send. Neither way is ever repeated blindly: a send whose outcome is unknown fails the
+ * item; the draft way checks the draft afterwards and says whether the mail went out.
+ */
+import { NodeApiError, NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { GraphClient } from '../../../../shared/transport/graphClient';
+import { InputError, parseAddressList, type MailAddress } from '../send/addresses';
+import { readWhole, resolveAttachments, type AttachmentSource } from '../send/attachments';
+import { planDelivery } from '../send/delivery';
+import { FieldError, MAX_RECIPIENTS } from '../send/messageBuilder';
+import { uploadAttachment } from '../send/uploadSession';
+import { messageTarget, onMessage, permissionName, type MessageTarget } from '../target';
+import type { ResponseKind } from './description';
+
+const CREATE: Record<ResponseKind, string> = { reply: 'createReply', replyAll: 'createReplyAll', forward: 'createForward' };
+
+/** PR_DELETE_AFTER_SUBMIT: sending the draft keeps no copy in Sent Items. */
+const NO_SENT_COPY = [{ id: 'Boolean 0x0E01', value: 'true' }];
+
+/** Exchange submits a sent draft asynchronously: wait this long before asking whether it went out. */
+const SETTLE_MS = 2000;
+
+interface ResponseInput {
+	comment: string;
+	to: MailAddress[];
+	cc: MailAddress[];
+	bcc: MailAddress[];
+	saveToSentItems: boolean;
+	sources: AttachmentSource[];
+}
+
+const recipients = (list: MailAddress[]) => list.map(({ name, address }) => ({ emailAddress: name ? { name, address } : { address } }));
+
+function addresses(field: string, value: unknown): MailAddress[] {
+	try {
+		return parseAddressList(value);
+	} catch (error) {
+		if (error instanceof InputError) throw new FieldError(field, error.message);
+		throw error;
+	}
+}
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+async function readInput(ctx: IExecuteFunctions, kind: ResponseKind, itemIndex: number): Promise<ResponseInput> {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const to = addresses(kind === 'forward' ? 'To' : 'Additional To', kind === 'forward' ? ctx.getNodeParameter('toRecipients', itemIndex, '') : options.toRecipients);
+	const cc = addresses('CC', options.ccRecipients);
+	const bcc = addresses('BCC', options.bccRecipients);
+	if (kind === 'forward' && to.length === 0) throw new FieldError('To', 'Forward needs at least one recipient: enter an address');
+	if (to.length + cc.length + bcc.length > MAX_RECIPIENTS) throw new FieldError('To', `Exchange Online accepts at most ${MAX_RECIPIENTS} recipients (To, CC and BCC together)`);
+	const type = String(ctx.getNodeParameter('commentContentType', itemIndex, 'html'));
+	if (type !== 'html' && type !== 'text') throw new FieldError('Comment Content Type', `"${type}" is not html or text`);
+	const text = String(ctx.getNodeParameter('comment', itemIndex, '') ?? '');
+	// Graph takes the comment as HTML: plain text is escaped, its line breaks kept.
+	const comment = type === 'html' ? text : escapeHtml(text).replace(/\r?\n/g, '<br>');
+	const sources = await resolveAttachments(ctx, itemIndex, options.attachments, undefined);
+	return { comment, to, cc, bcc, saveToSentItems: options.saveToSentItems !== false, sources };
+}
+
+async function fileAttachment(ctx: IExecuteFunctions, a: AttachmentSource): Promise<IDataObject> {
+	return { '@odata.type': '#microsoft.graph.fileAttachment', name: a.name, contentType: a.contentType, contentBytes: (await readWhole(ctx, a)).toString('base64') };
+}
+
+/** The request did not get a clear answer: Graph may or may not have acted. */
+function isAmbiguous(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return true;
+	return ['500', '502', '504'].includes(String(error.httpCode));
+}
+
+function withNote(error: Error & { description?: string | null }, note: string): Error {
+	error.description = error.description ? `${error.description} ${note}` : note;
+	return error;
+}
+
+/** Draft way, last step: send once; after an unclear answer, look at the draft instead of sending again. */
+async function sendDraftOnce(client: GraphClient, draftUrl: string, draftId: string, itemIndex: number, permission: string): Promise<{ checked: boolean }> {
+	try {
+		await client.request({ method: 'POST', url: `${draftUrl}/send`, permission, itemIndex });
+		return { checked: false };
+	} catch (error) {
+		if (!isAmbiguous(error)) throw error;
+		await sleep(SETTLE_MS);
+		let isDraft: boolean;
+		try {
+			isDraft = (await client.request<{ isDraft?: boolean }>({ url: draftUrl, qs: { $select: 'isDraft' }, itemIndex })).isDraft !== false;
+		} catch (checkError) {
+			// Gone after the send: sent without a copy kept, or moved to Sent Items out of reach.
+			if (checkError instanceof NodeApiError && String(checkError.httpCode) === '404') return { checked: true };
+			throw withNote(error as Error, `Whether it went out is unknown (checking the draft failed too: ${(checkError as Error).message}). Look in Sent Items and Drafts (draft id ${draftId}) before running this item again.`);
+		}
+		if (!isDraft) return { checked: true };
+		throw withNote(error as Error, `The draft still looks unsent, but Exchange may still be sending it: it was not sent again. Look in Sent Items; if it is not there, send the draft (id ${draftId}) from Drafts.`);
+	}
+}
+
+/** The draft way: create, complete, send. Until the send, a failure means nothing went out and the draft is removed. */
+async function respondViaDraft(ctx: IExecuteFunctions, client: GraphClient, kind: ResponseKind, target: MessageTarget, input: ResponseInput, plan: ReturnType<typeof planDelivery>): Promise<IDataObject> {
+	const { itemIndex } = target;
+	const readWrite = permissionName(client, target.mailboxPath, 'Mail.ReadWrite');
+	const message: IDataObject = {};
+	if (kind === 'forward') message.toRecipients = recipients(input.to);
+	if (plan.withMessage.length) message.attachments = await Promise.all(plan.withMessage.map((a) => fileAttachment(ctx, a)));
+	let draft: IDataObject;
+	try {
+		draft = await onMessage(client, target, () =>
+			client.request<IDataObject>({ method: 'POST', url: `${target.url}/${CREATE[kind]}`, body: { comment: input.comment, ...(Object.keys(message).length ? { message } : {}) }, permission: readWrite, itemIndex }),
+		);
+	} catch (error) {
+		if (!isAmbiguous(error)) throw error;
+		throw withNote(error as Error, 'Nothing was sent. A draft of the response may have been left in Drafts: it is never sent by itself; delete it.');
+	}
+	const draftId = String(draft.id ?? '');
+	if (!draftId) throw new NodeOperationError(client.node, 'Graph created the draft but returned no id', { itemIndex });
+	const draftUrl = `${target.mailboxPath}/messages/${encodeURIComponent(draftId)}`;
+
+	try {
+		const patch: IDataObject = {};
+		const merged = (current: unknown, extra: MailAddress[]) => {
+			const list = Array.isArray(current) ? (current as IDataObject[]) : [];
+			const have = new Set(list.map((r) => String((r.emailAddress as IDataObject | undefined)?.address ?? '').toLowerCase()));
+			return [...list, ...recipients(extra.filter((a) => !have.has(a.address.toLowerCase())))];
+		};
+		if (kind !== 'forward' && input.to.length) patch.toRecipients = merged(draft.toRecipients, input.to);
+		if (input.cc.length) patch.ccRecipients = merged(draft.ccRecipients, input.cc);
+		if (input.bcc.length) patch.bccRecipients = merged(draft.bccRecipients, input.bcc);
+		if (!input.saveToSentItems) patch.singleValueExtendedProperties = NO_SENT_COPY;
+		if (Object.keys(patch).length) draft = { ...draft, ...(await client.request<IDataObject>({ method: 'PATCH', url: draftUrl, body: patch, permission: readWrite, itemIndex })) };
+		for (const a of plan.posted) await client.request({ method: 'POST', url: `${draftUrl}/attachments`, body: await fileAttachment(ctx, a), permission: readWrite, itemIndex });
+		for (const a of plan.uploaded) await uploadAttachment(ctx, client, draftUrl, a, { itemIndex, permission: readWrite });
+	} catch (error) {
+		try {
+			await client.request({ method: 'DELETE', url: draftUrl, permission: readWrite, itemIndex });
+		} catch {
+			throw withNote(error as Error, `Nothing was sent; the unfinished draft (id ${draftId}) is left in Drafts: delete it.`);
+		}
+		throw withNote(error as Error, 'Nothing was sent; the unfinished draft was deleted.');
+	}
+	const { checked } = await sendDraftOnce(client, draftUrl, draftId, itemIndex, permissionName(client, target.mailboxPath, 'Mail.Send'));
+	const addressesOf = (list: unknown) => (Array.isArray(list) ? list.map((r: IDataObject) => String((r.emailAddress as IDataObject | undefined)?.address ?? '')) : []);
+	return {
+		path: 'draft',
+		messageId: draftId,
+		subject: draft.subject,
+		toRecipients: addressesOf(draft.toRecipients),
+		ccRecipients: addressesOf(draft.ccRecipients),
+		bccRecipients: addressesOf(draft.bccRecipients),
+		...(checked ? { sendConfirmedAfterRetry: true } : {}),
+	};
+}
+
+export async function respond(ctx: IExecuteFunctions, client: GraphClient, kind: ResponseKind, itemIndex: number): Promise<INodeExecutionData[]> {
+	const target = messageTarget(ctx, client, itemIndex);
+	let input: ResponseInput;
+	let plan: ReturnType<typeof planDelivery>;
+	try {
+		input = await readInput(ctx, kind, itemIndex);
+		plan = planDelivery({ comment: input.comment }, input.sources);
+	} catch (error) {
+		if (!(error instanceof FieldError)) throw error;
+		throw new NodeOperationError(ctx.getNode(), `${error.field}: ${error.message} [item ${itemIndex}]`, { itemIndex, description: 'Nothing was sent for this item.' });
+	}
+	// Reply recipients are Outlook's to pick; adding to them needs the draft, where they can be read first.
+	const extraReplyRecipients = kind !== 'forward' && input.to.length + input.cc.length + input.bcc.length > 0;
+	const viaDraft = plan.path === 'draft' || extraReplyRecipients || !input.saveToSentItems;
+	const common: IDataObject = {
+		inReplyToId: target.messageId,
+		action: kind,
+		attachments: input.sources.map((s) => ({ name: s.name, size: s.size, contentType: s.contentType })),
+		saveToSentItems: input.saveToSentItems,
+	};
+	if (viaDraft) return [{ json: { ...common, ...(await respondViaDraft(ctx, client, kind, target, input, plan)) } }];
+
+	const message: IDataObject = {};
+	if (kind === 'forward') {
+		message.toRecipients = recipients(input.to);
+		if (input.cc.length) message.ccRecipients = recipients(input.cc);
+		if (input.bcc.length) message.bccRecipients = recipients(input.bcc);
+	}
+	if (input.sources.length) message.attachments = await Promise.all(input.sources.map((a) => fileAttachment(ctx, a)));
+	await onMessage(client, target, () =>
+		client.request({
+			method: 'POST',
+			url: `${target.url}/${kind}`,
+			body: { comment: input.comment, ...(Object.keys(message).length ? { message } : {}) },
+			permission: permissionName(client, target.mailboxPath, 'Mail.Send'),
+			itemIndex,
+		}),
+	);
+	return [{ json: { ...common, path: 'inline', ...(kind === 'forward' ? { toRecipients: input.to.map((a) => a.address), ccRecipients: input.cc.map((a) => a.address), bccRecipients: input.bcc.map((a) => a.address) } : {}) } }];
+}
