@@ -4,25 +4,21 @@
  * in Sent Items): one POST …/reply | replyAll | forward. Otherwise the draft way: createReply |
  * createReplyAll | createForward, recipients merged, attachments added (upload sessions from 3 MB),
  * then …/send. Neither way is ever repeated blindly: a send whose outcome is unknown fails the
- * item; the draft way checks the draft afterwards and says whether the mail went out.
+ * item; the draft way checks the draft afterwards and sends again only while it is confirmed unsent
+ * (Send Mail's own draft code, shared).
  */
-import { NodeApiError, NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import type { GraphClient } from '../../../../shared/transport/graphClient';
 import { InputError, parseAddressList, type MailAddress } from '../send/addresses';
-import { readWhole, resolveAttachments, type AttachmentSource } from '../send/attachments';
-import { planDelivery } from '../send/delivery';
-import { FieldError, MAX_RECIPIENTS } from '../send/messageBuilder';
+import { resolveAttachments, type AttachmentSource } from '../send/attachments';
+import { attachmentJson, NO_SENT_COPY, planDelivery, postAttachment, sendDraft } from '../send/delivery';
+import { FieldError, MAX_RECIPIENTS, recipients } from '../send/messageBuilder';
+import { addNote, mayHaveActed } from '../send/outcome';
 import { uploadAttachment } from '../send/uploadSession';
 import { messageTarget, onMessage, permissionName, type MessageTarget } from '../target';
 import type { ResponseKind } from './description';
 
 const CREATE: Record<ResponseKind, string> = { reply: 'createReply', replyAll: 'createReplyAll', forward: 'createForward' };
-
-/** PR_DELETE_AFTER_SUBMIT: sending the draft keeps no copy in Sent Items. */
-const NO_SENT_COPY = [{ id: 'Boolean 0x0E01', value: 'true' }];
-
-/** Exchange submits a sent draft asynchronously: wait this long before asking whether it went out. */
-const SETTLE_MS = 2000;
 
 interface ResponseInput {
 	comment: string;
@@ -32,8 +28,6 @@ interface ResponseInput {
 	saveToSentItems: boolean;
 	sources: AttachmentSource[];
 }
-
-const recipients = (list: MailAddress[]) => list.map(({ name, address }) => ({ emailAddress: name ? { name, address } : { address } }));
 
 function addresses(field: string, value: unknown): MailAddress[] {
 	try {
@@ -62,57 +56,21 @@ async function readInput(ctx: IExecuteFunctions, kind: ResponseKind, itemIndex: 
 	return { comment, to, cc, bcc, saveToSentItems: options.saveToSentItems !== false, sources };
 }
 
-async function fileAttachment(ctx: IExecuteFunctions, a: AttachmentSource): Promise<IDataObject> {
-	return { '@odata.type': '#microsoft.graph.fileAttachment', name: a.name, contentType: a.contentType, contentBytes: (await readWhole(ctx, a)).toString('base64') };
-}
-
-/** The request did not get a clear answer: Graph may or may not have acted. */
-function isAmbiguous(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return true;
-	return ['500', '502', '504'].includes(String(error.httpCode));
-}
-
-function withNote(error: Error & { description?: string | null }, note: string): Error {
-	error.description = error.description ? `${error.description} ${note}` : note;
-	return error;
-}
-
-/** Draft way, last step: send once; after an unclear answer, look at the draft instead of sending again. */
-async function sendDraftOnce(client: GraphClient, draftUrl: string, draftId: string, itemIndex: number, permission: string): Promise<{ checked: boolean }> {
-	try {
-		await client.request({ method: 'POST', url: `${draftUrl}/send`, permission, itemIndex });
-		return { checked: false };
-	} catch (error) {
-		if (!isAmbiguous(error)) throw error;
-		await sleep(SETTLE_MS);
-		let isDraft: boolean;
-		try {
-			isDraft = (await client.request<{ isDraft?: boolean }>({ url: draftUrl, qs: { $select: 'isDraft' }, itemIndex })).isDraft !== false;
-		} catch (checkError) {
-			// Gone after the send: sent without a copy kept, or moved to Sent Items out of reach.
-			if (checkError instanceof NodeApiError && String(checkError.httpCode) === '404') return { checked: true };
-			throw withNote(error as Error, `Whether it went out is unknown (checking the draft failed too: ${(checkError as Error).message}). Look in Sent Items and Drafts (draft id ${draftId}) before running this item again.`);
-		}
-		if (!isDraft) return { checked: true };
-		throw withNote(error as Error, `The draft still looks unsent, but Exchange may still be sending it: it was not sent again. Look in Sent Items; if it is not there, send the draft (id ${draftId}) from Drafts.`);
-	}
-}
-
 /** The draft way: create, complete, send. Until the send, a failure means nothing went out and the draft is removed. */
 async function respondViaDraft(ctx: IExecuteFunctions, client: GraphClient, kind: ResponseKind, target: MessageTarget, input: ResponseInput, plan: ReturnType<typeof planDelivery>): Promise<IDataObject> {
 	const { itemIndex } = target;
 	const readWrite = permissionName(client, target.mailboxPath, 'Mail.ReadWrite');
 	const message: IDataObject = {};
 	if (kind === 'forward') message.toRecipients = recipients(input.to);
-	if (plan.withMessage.length) message.attachments = await Promise.all(plan.withMessage.map((a) => fileAttachment(ctx, a)));
+	if (plan.withMessage.length) message.attachments = await Promise.all(plan.withMessage.map((a) => attachmentJson(ctx, a)));
 	let draft: IDataObject;
 	try {
 		draft = await onMessage(client, target, () =>
 			client.request<IDataObject>({ method: 'POST', url: `${target.url}/${CREATE[kind]}`, body: { comment: input.comment, ...(Object.keys(message).length ? { message } : {}) }, permission: readWrite, itemIndex }),
 		);
 	} catch (error) {
-		if (!isAmbiguous(error)) throw error;
-		throw withNote(error as Error, 'Nothing was sent. A draft of the response may have been left in Drafts: it is never sent by itself; delete it.');
+		if (!mayHaveActed(error)) throw error;
+		throw addNote(error as Error, 'Nothing was sent. A draft of the response may have been left in Drafts: it is never sent by itself; delete it.');
 	}
 	const draftId = String(draft.id ?? '');
 	if (!draftId) throw new NodeOperationError(client.node, 'Graph created the draft but returned no id', { itemIndex });
@@ -130,17 +88,17 @@ async function respondViaDraft(ctx: IExecuteFunctions, client: GraphClient, kind
 		if (input.bcc.length) patch.bccRecipients = merged(draft.bccRecipients, input.bcc);
 		if (!input.saveToSentItems) patch.singleValueExtendedProperties = NO_SENT_COPY;
 		if (Object.keys(patch).length) draft = { ...draft, ...(await client.request<IDataObject>({ method: 'PATCH', url: draftUrl, body: patch, permission: readWrite, itemIndex })) };
-		for (const a of plan.posted) await client.request({ method: 'POST', url: `${draftUrl}/attachments`, body: await fileAttachment(ctx, a), permission: readWrite, itemIndex });
+		for (const a of plan.posted) await postAttachment(ctx, client, draftUrl, a, { itemIndex, permission: readWrite });
 		for (const a of plan.uploaded) await uploadAttachment(ctx, client, draftUrl, a, { itemIndex, permission: readWrite });
 	} catch (error) {
 		try {
 			await client.request({ method: 'DELETE', url: draftUrl, permission: readWrite, itemIndex });
 		} catch {
-			throw withNote(error as Error, `Nothing was sent; the unfinished draft (id ${draftId}) is left in Drafts: delete it.`);
+			throw addNote(error as Error, `Nothing was sent; the unfinished draft (id ${draftId}) is left in Drafts: delete it.`);
 		}
-		throw withNote(error as Error, 'Nothing was sent; the unfinished draft was deleted.');
+		throw addNote(error as Error, 'Nothing was sent; the unfinished draft was deleted.');
 	}
-	const { checked } = await sendDraftOnce(client, draftUrl, draftId, itemIndex, permissionName(client, target.mailboxPath, 'Mail.Send'));
+	const { checked } = await sendDraft(client, draftUrl, undefined, { itemIndex, permission: permissionName(client, target.mailboxPath, 'Mail.Send') });
 	const addressesOf = (list: unknown) => (Array.isArray(list) ? list.map((r: IDataObject) => String((r.emailAddress as IDataObject | undefined)?.address ?? '')) : []);
 	return {
 		path: 'draft',
@@ -181,7 +139,7 @@ export async function respond(ctx: IExecuteFunctions, client: GraphClient, kind:
 		if (input.cc.length) message.ccRecipients = recipients(input.cc);
 		if (input.bcc.length) message.bccRecipients = recipients(input.bcc);
 	}
-	if (input.sources.length) message.attachments = await Promise.all(input.sources.map((a) => fileAttachment(ctx, a)));
+	if (input.sources.length) message.attachments = await Promise.all(input.sources.map((a) => attachmentJson(ctx, a)));
 	await onMessage(client, target, () =>
 		client.request({
 			method: 'POST',

@@ -15,6 +15,9 @@ import { uploadAttachment } from './uploadSession';
 
 export type DeliveryPath = 'inline' | 'draft';
 
+/** PR_DELETE_AFTER_SUBMIT on a draft: sending it keeps no copy in Sent Items. */
+export const NO_SENT_COPY = [{ id: 'Boolean 0x0E01', value: 'true' }];
+
 export interface DeliveryPlan {
 	path: DeliveryPath;
 	/** Sent as base64 in the one request (sendMail or draft creation). */
@@ -61,7 +64,8 @@ export function planDelivery(message: IDataObject, sources: AttachmentSource[]):
 	return plan;
 }
 
-async function attachmentJson(ctx: IExecuteFunctions, a: AttachmentSource): Promise<IDataObject> {
+/** A file attachment as Graph JSON (base64), inline when it has a content ID. */
+export async function attachmentJson(ctx: IExecuteFunctions, a: AttachmentSource): Promise<IDataObject> {
 	const json: IDataObject = {
 		'@odata.type': '#microsoft.graph.fileAttachment',
 		name: a.name,
@@ -131,7 +135,7 @@ async function draftState(client: GraphClient, messageUrl: string, draftsFolderI
  * POST …/send, at most once per confirmed-unsent state: after an ambiguous failure the draft is
  * looked at; still a draft in Drafts → send again; sent, moved or gone → it went out.
  */
-async function sendDraft(client: GraphClient, messageUrl: string, draftsFolderId: string | undefined, options: { itemIndex: number; permission: string }): Promise<{ checked: boolean }> {
+export async function sendDraft(client: GraphClient, messageUrl: string, draftsFolderId: string | undefined, options: { itemIndex: number; permission: string }): Promise<{ checked: boolean }> {
 	for (let attempt = 1; ; attempt++) {
 		try {
 			await client.request({ method: 'POST', url: `${messageUrl}/send`, permission: options.permission, itemIndex: options.itemIndex });
@@ -162,7 +166,8 @@ async function sendDraft(client: GraphClient, messageUrl: string, draftsFolderId
 	}
 }
 
-async function postAttachment(ctx: IExecuteFunctions, client: GraphClient, messageUrl: string, a: AttachmentSource, options: { itemIndex: number; permission: string }) {
+/** POST …/attachments of a draft; after an unclear answer, added again only if it is not there. */
+export async function postAttachment(ctx: IExecuteFunctions, client: GraphClient, messageUrl: string, a: AttachmentSource, options: { itemIndex: number; permission: string }) {
 	const body = await attachmentJson(ctx, a);
 	const call = { method: 'POST' as const, url: `${messageUrl}/attachments`, body, permission: options.permission, itemIndex: options.itemIndex };
 	try {
@@ -231,7 +236,7 @@ export async function sendViaDraft(
 		draftBody.attachments = attachments;
 	}
 	// PR_DELETE_AFTER_SUBMIT: the draft-and-send way of "don't save to Sent Items".
-	if (!options.saveToSentItems) draftBody.singleValueExtendedProperties = [{ id: 'Boolean 0x0E01', value: 'true' }];
+	if (!options.saveToSentItems) draftBody.singleValueExtendedProperties = NO_SENT_COPY;
 
 	let draft: { id?: string; parentFolderId?: string; internetMessageId?: string };
 	if (options.marker) {

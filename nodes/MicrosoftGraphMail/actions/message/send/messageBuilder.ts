@@ -78,7 +78,8 @@ export function validateMailInput(input: MailInput): void {
 	}
 }
 
-const recipients = (list: MailAddress[]) => list.map(({ name, address }) => ({ emailAddress: name ? { name, address } : { address } }));
+/** Graph recipients from parsed addresses. */
+export const recipients = (list: MailAddress[]) => list.map(({ name, address }) => ({ emailAddress: name ? { name, address } : { address } }));
 
 /** Graph message JSON (without attachments); optional properties only when set. */
 export function buildMessage(input: MailInput): IDataObject {
