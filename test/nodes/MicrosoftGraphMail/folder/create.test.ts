@@ -1,6 +1,9 @@
 /** Create: a tree created through the node reads back from the mailbox; "return existing" makes a rerun safe; duplicates, unknown parents and empty names name item and field. */
+import type { INodeParameters } from 'n8n-workflow';
 import { SECRET, startContoso, TENANT, type Contoso } from '../../../fixtures/contoso';
+import { runNode } from '../../../harness/n8nContext';
 import { addMailbox, byId, byPath, failureOf, fromList, run } from './folderFixture';
+import { node } from '../message/messageFixture';
 
 let contoso: Contoso;
 let mailbox: string;
@@ -9,7 +12,18 @@ beforeAll(async () => {
 	contoso = await startContoso();
 	mailbox = addMailbox(contoso, 'organiser');
 	contoso.emu.addApp(TENANT, { clientId: 'app-read-only', secrets: [SECRET], applicationPermissions: ['Mail.Read'] });
+	contoso.emu.addApp(TENANT, { clientId: 'app-ropc-own-only', secrets: [{ id: 'own-id', value: 'Own~fake-secret-VALUE' }], delegatedScopes: ['openid', 'profile', 'offline_access', 'User.Read', 'Mail.ReadWrite'] });
 });
+
+/** Signed in as Bob (password grant). */
+async function runDelegated(parameters: INodeParameters, credentials: Record<string, string> = contoso.passwordCredentials) {
+	const { output } = await runNode({
+		nodeType: node,
+		parameters: { authentication: 'password', resource: 'folder', operation: 'create', ...parameters },
+		credentials: { microsoftGraphMailPasswordApi: credentials },
+	});
+	return output[0];
+}
 afterAll(async () => {
 	await contoso?.emu.stop();
 });
@@ -64,4 +78,14 @@ test('needs Mail.ReadWrite: a 403 names it', async () => {
 	const error = await failureOf(run(contoso, 'create', { mailbox, folderName: 'Forbidden' }, { credentials: { ...contoso.clientCredentials, clientId: 'app-read-only' } }));
 	expect(error.description).toMatch(/grant Mail\.ReadWrite \(application\)/);
 	expect(contoso.emu.folder(mailbox, 'Forbidden')).toBeUndefined();
+});
+
+test('delegated: in the own mailbox ("me") and in a shared one with Mail.ReadWrite.Shared; without it the 403 names Mail.ReadWrite.Shared', async () => {
+	const [own] = await runDelegated({ mailbox: 'me', folderName: 'Bob folder' });
+	expect(contoso.emu.folder('bob@contoso.onmicrosoft.com', 'Bob folder')?.id).toBe(own.json.id);
+	const [shared] = await runDelegated({ mailbox: 'shared-inbox@contoso.onmicrosoft.com', folderName: 'Team folder' });
+	expect(contoso.emu.folder('shared-inbox@contoso.onmicrosoft.com', 'Team folder')?.id).toBe(shared.json.id);
+	const error = await failureOf(runDelegated({ mailbox: 'shared-inbox@contoso.onmicrosoft.com', folderName: 'Refused' }, { ...contoso.passwordCredentials, clientId: 'app-ropc-own-only', clientSecret: 'Own~fake-secret-VALUE' }));
+	expect(error.description).toMatch(/Mail\.ReadWrite\.Shared \(delegated\)/);
+	expect(contoso.emu.folder('shared-inbox@contoso.onmicrosoft.com', 'Refused')).toBeUndefined();
 });
