@@ -1,6 +1,6 @@
 /** Delete: the folder, with its subfolders and mail, moves into Deleted Items (as Graph does); an unknown folder names item and field. */
 import { SECRET, startContoso, TENANT, type Contoso } from '../../../fixtures/contoso';
-import { addMailbox, byPath, failureOf, run } from './folderFixture';
+import { addMailbox, byPath, failureOf, fromList, run } from './folderFixture';
 
 let contoso: Contoso;
 let mailbox: string;
@@ -29,6 +29,13 @@ test('an unknown folder names the Folder field and the item', async () => {
 	const error = await failureOf(run(contoso, 'delete', { mailbox, folder: byPath('Inbox/Never there') }));
 	expect(error.message).toBe(`Folder: no folder with path "Inbox/Never there" in mailbox ${mailbox}`);
 	expect(error.context?.itemIndex).toBe(0);
+});
+
+test('a well-known folder: Graph refuses, and the error says so (not a missing permission); Inbox stays', async () => {
+	const error = await failureOf(run(contoso, 'delete', { mailbox, folder: fromList('inbox') }));
+	expect(error.message).toBe('Folder: "Inbox" is a well-known folder, which cannot be deleted');
+	expect(error.context?.itemIndex).toBe(0);
+	expect(contoso.emu.folder(mailbox, 'inbox')?.displayName).toBe('Inbox');
 });
 
 test('needs Mail.ReadWrite: a 403 names it; the folder stays', async () => {
