@@ -1,4 +1,4 @@
-/** Mail folders: top-level list, one folder, child folders, and creating folders. */
+/** Mail folders: top-level list, one folder, child folders, creating, renaming and deleting folders. */
 import { GraphError, errors, parseJsonBody, type GraphResponse } from './http';
 import { listCollection } from './listQuery';
 import type { Folder } from './mailStore';
@@ -66,12 +66,18 @@ export function getFolder(ctx: MailContext): GraphResponse {
   return { status: 200, json: { '@odata.context': contextUrl(ctx, 'mailFolders/$entity'), ...renderFolder(ctx, f, select) } };
 }
 
+/** A folder name Graph accepts under `parentId`: not empty, and no sibling (other than `self`) of that name in any case. */
+function checkedName(ctx: MailContext, raw: unknown, parentId: string, self?: Folder): string {
+  const name = typeof raw === 'string' ? raw.trim() : '';
+  if (!name) throw errors.badRequest("The 'displayName' of the folder is required.", 'ErrorInvalidParameter');
+  if (ctx.mailbox.childFolders(parentId).some((f) => f !== self && f.displayName.toLowerCase() === name.toLowerCase()))
+    throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+  return name;
+}
+
 function create(ctx: MailContext, parent: Folder): GraphResponse {
   const json = parseJsonBody(ctx.req.body);
-  const name = typeof json.displayName === 'string' ? json.displayName.trim() : '';
-  if (!name) throw errors.badRequest("The 'displayName' of the folder is required.", 'ErrorInvalidParameter');
-  if (ctx.mailbox.childFolders(parent.id).some((f) => f.displayName.toLowerCase() === name.toLowerCase()))
-    throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+  const name = checkedName(ctx, json.displayName, parent.id);
   const folder = ctx.mailbox.addFolder(parent.id, name);
   if (json.isHidden === true) folder.isHidden = true;
   return { status: 201, json: { '@odata.context': contextUrl(ctx, 'mailFolders/$entity'), ...renderFolder(ctx, folder) } };
@@ -83,4 +89,39 @@ export function createTopFolder(ctx: MailContext): GraphResponse {
 
 export function createChildFolder(ctx: MailContext): GraphResponse {
   return create(ctx, findFolder(ctx, ctx.params.fid));
+}
+
+/** Distinguished (well-known) folders cannot be renamed or deleted; Graph answers 403 ErrorDeleteDistinguishedFolder / ErrorAccessDenied. */
+function ownFolder(ctx: MailContext, verb: 'rename' | 'delete'): Folder {
+  const f = findFolder(ctx, ctx.params.fid);
+  if (f.wellKnownName) {
+    throw verb === 'delete'
+      ? new GraphError(403, 'ErrorDeleteDistinguishedFolder', 'Distinguished folders cannot be deleted.')
+      : new GraphError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+  }
+  return f;
+}
+
+/** PATCH: displayName (a rename) — the only writable property of a mailFolder besides isHidden. */
+export function updateFolder(ctx: MailContext): GraphResponse {
+  const json = parseJsonBody(ctx.req.body);
+  const f = ownFolder(ctx, 'rename');
+  if ('displayName' in json) f.displayName = checkedName(ctx, json.displayName, f.parentFolderId, f);
+  if (typeof json.isHidden === 'boolean') f.isHidden = json.isHidden;
+  return { status: 200, json: { '@odata.context': contextUrl(ctx, 'mailFolders/$entity'), ...renderFolder(ctx, f) } };
+}
+
+/** DELETE: as in Exchange, the folder (with its subfolders and mail) moves into Deleted Items; deleting it there removes it. */
+export function deleteFolder(ctx: MailContext): GraphResponse {
+  const f = ownFolder(ctx, 'delete');
+  const deletedItems = ctx.mailbox.wellKnownId('deleteditems');
+  if (f.parentFolderId === deletedItems) ctx.mailbox.removeFolder(f.id);
+  else {
+    // A name taken in Deleted Items gets a suffix, as Outlook does ("Invoices 1").
+    let name = f.displayName;
+    for (let n = 1; ctx.mailbox.childFolders(deletedItems).some((d) => d.displayName.toLowerCase() === name.toLowerCase()); n++) name = `${f.displayName} ${n}`;
+    f.displayName = name;
+    f.parentFolderId = deletedItems;
+  }
+  return { status: 204 };
 }

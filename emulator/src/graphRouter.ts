@@ -82,6 +82,8 @@ const ROUTES: Route[] = [
   route('GET', 'mailFolders', 'read', folders.listTopFolders),
   route('POST', 'mailFolders', 'write', folders.createTopFolder),
   route('GET', 'mailFolders/:fid', 'read', folders.getFolder),
+  route('PATCH', 'mailFolders/:fid', 'write', folders.updateFolder),
+  route('DELETE', 'mailFolders/:fid', 'write', folders.deleteFolder),
   route('GET', 'mailFolders/:fid/childFolders', 'read', folders.listChildFolders),
   route('POST', 'mailFolders/:fid/childFolders', 'write', folders.createChildFolder),
   route('GET', 'mailFolders/:fid/messages', 'read', messages.listMessages),

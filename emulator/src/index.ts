@@ -65,9 +65,16 @@ class RunningEmulator implements Emulator {
     return { mailbox, folder: f };
   }
 
-  createFolder(upn: string, parent: string, displayName: string): { id: string } {
+  createFolder(upn: string, parent: string, displayName: string, options: { hidden?: boolean } = {}): { id: string } {
     const { mailbox, folder } = this.folderOf(upn, parent);
-    return { id: mailbox.addFolder(folder.id, displayName).id };
+    const created = mailbox.addFolder(folder.id, displayName);
+    if (options.hidden) created.isHidden = true;
+    return { id: created.id };
+  }
+
+  folder(upn: string, ref: string): { id: string; displayName: string; parentFolderId: string; isHidden: boolean } | undefined {
+    const f = this.state.store.of(this.userOf(upn)).findFolder(ref);
+    return f && { id: f.id, displayName: f.displayName, parentFolderId: f.parentFolderId, isHidden: f.isHidden };
   }
 
   seedMessage(upn: string, folderRef: string, msg: SeedMessage): GraphMessage {

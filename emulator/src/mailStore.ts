@@ -92,6 +92,13 @@ export class Mailbox {
     return folder;
   }
 
+  /** The folder, its subfolders and their mail, gone for good. */
+  removeFolder(id: string): void {
+    for (const child of this.childFolders(id)) this.removeFolder(child.id);
+    for (const m of this.messagesIn(id)) this.messages.delete(m.id);
+    this.folders.delete(id);
+  }
+
   root(): Folder {
     return this.folders.get(this.rootId)!;
   }

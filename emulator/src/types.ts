@@ -295,7 +295,9 @@ export interface Emulator {
   addApp(tenantId: string, app: AppSpec): void;
   addUser(tenantId: string, u: UserSpec): User;
   setup(spec: SetupSpec): void;
-  createFolder(upn: string, parent: string, displayName: string): { id: string };
+  createFolder(upn: string, parent: string, displayName: string, options?: { hidden?: boolean }): { id: string };
+  /** A folder by well-known name, id or display-name path ('Inbox/Projects'); undefined when there is none. */
+  folder(upn: string, ref: string): { id: string; displayName: string; parentFolderId: string; isHidden: boolean } | undefined;
   seedMessage(upn: string, folder: string, msg: SeedMessage): GraphMessage;
   messages(upn: string, folder?: string): StoredMessage[];
   outbound(): OutboundMessage[];

@@ -1,7 +1,8 @@
 /**
  * Folder references → folder ids, through the Graph client. A reference is a well-known name
  * (`inbox`, "Sent Items"), a folder id, or a path of display names from the top of the mailbox
- * (`Inbox/Invoices`). Shared by Get Messages, the folder list and the New Mail trigger.
+ * (`Inbox/Invoices`; a "/" inside a name is written `\/`, a backslash `\\`). Shared by the Message
+ * and Folder operations, the folder list and the New Mail trigger.
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type INodeParameterResourceLocator } from 'n8n-workflow';
 import type { GraphClient } from './transport/graphClient';
@@ -10,6 +11,8 @@ import { WELL_KNOWN_FOLDERS } from './descriptions/folder';
 export interface FolderRef {
 	mode: 'list' | 'id' | 'path';
 	value: string;
+	/** The field's display name, which errors start with ("Folder" unless told). */
+	field?: string;
 }
 
 export interface ResolvedFolder {
@@ -22,6 +25,29 @@ export interface ListedFolder extends ResolvedFolder {
 	path: string;
 	/** Set for a well-known folder at the top level (found by its English display name). */
 	wellKnownName?: string;
+	/** Graph's folder as listed (with the properties asked for in `select`). */
+	graph: IDataObject;
+}
+
+/** A display name as one step of a path: "/" and "\" escaped with a backslash. */
+export function escapeFolderName(name: string): string {
+	return name.replace(/[\\/]/g, (c) => `\\${c}`);
+}
+
+/** The display names of a path, `\/` and `\\` unescaped; empty steps dropped. */
+export function splitFolderPath(path: string): string[] {
+	const parts: string[] = [];
+	let current = '';
+	for (let i = 0; i < path.length; i++) {
+		const c = path[i];
+		if (c === '\\' && (path[i + 1] === '/' || path[i + 1] === '\\')) current += path[++i];
+		else if (c === '/') {
+			parts.push(current);
+			current = '';
+		} else current += c;
+	}
+	parts.push(current);
+	return parts.map((p) => p.trim()).filter((p) => p !== '');
 }
 
 /** Lower-cased spellings users type → Graph's well-known name. */
@@ -46,13 +72,14 @@ export function wellKnownName(name: string): string | undefined {
 const GRAPH_WELL_KNOWN = new Set(Object.values(WELL_KNOWN_ALIASES));
 
 /** Accepts the resource locator's value, or a plain string (taken as an id or well-known name). */
-export function folderRef(parameter: unknown): FolderRef {
+export function folderRef(parameter: unknown, field?: string): FolderRef {
+	const named = field ? { field } : {};
 	if (parameter && typeof parameter === 'object') {
 		const rl = parameter as INodeParameterResourceLocator;
 		const mode = rl.mode === 'path' || rl.mode === 'id' ? rl.mode : 'list';
-		return { mode, value: String(rl.value ?? '').trim() };
+		return { mode, value: String(rl.value ?? '').trim(), ...named };
 	}
-	return { mode: 'id', value: String(parameter ?? '').trim() };
+	return { mode: 'id', value: String(parameter ?? '').trim(), ...named };
 }
 
 /** Graph's error code and status of a failed call, when it was Graph answering. */
@@ -64,12 +91,28 @@ function graphFailure(error: unknown): { status: number; code: string } | undefi
 /** Answers that mean "no such folder" (not "no such mailbox"). */
 const FOLDER_NOT_FOUND = new Set(['ErrorItemNotFound', 'ErrorInvalidIdMalformed', 'ErrorInvalidId', 'ErrorFolderNotFound', 'ErrorInvalidFolderId']);
 
-const PAGE = { $top: 250, $select: 'id,displayName,childFolderCount' };
+const SELECT = 'id,displayName,childFolderCount';
+
+interface ChildQuery {
+	itemIndex?: number;
+	/** Also hidden folders (Graph leaves them out unless includeHiddenFolders=true). */
+	includeHidden?: boolean;
+	/** Properties beyond id, displayName and childFolderCount. */
+	select?: string[];
+	/** Stop after this many (pages are followed until then). */
+	max?: number;
+}
 
 /** The folders directly under `parentUrl` (`…/mailFolders` for the top, `…/mailFolders/{id}/childFolders`). */
-async function childFolders(client: GraphClient, url: string, itemIndex?: number): Promise<IDataObject[]> {
+async function childFolders(client: GraphClient, url: string, query: ChildQuery | number = {}): Promise<IDataObject[]> {
+	const { itemIndex, includeHidden, select = [], max = Infinity } = typeof query === 'number' ? { itemIndex: query } : query;
+	const qs: IDataObject = { $top: 250, $select: [SELECT, ...select].join(',') };
+	if (includeHidden) qs.includeHiddenFolders = 'true';
 	const folders: IDataObject[] = [];
-	for await (const page of client.pages<IDataObject>({ url, qs: PAGE, permission: 'Mail.Read', itemIndex })) folders.push(...page.value);
+	for await (const page of client.pages<IDataObject>({ url, qs, permission: 'Mail.Read', itemIndex })) {
+		folders.push(...page.value);
+		if (folders.length >= max) break;
+	}
 	return folders;
 }
 
@@ -84,8 +127,8 @@ export function mailboxLabel(mailboxPath: string): string {
 
 function notFound(client: GraphClient, ref: FolderRef, mailboxPath: string, detail: string, itemIndex?: number): NodeOperationError {
 	const how = ref.mode === 'path' ? 'path' : 'ID or name';
-	return new NodeOperationError(client.node, `Folder: no folder with ${how} "${ref.value}" in mailbox ${mailboxLabel(mailboxPath)}`, {
-		description: `${detail} Pick the folder from the list, or give a well-known name (${WELL_KNOWN_FOLDERS.map((f) => f.value).join(', ')}), an ID, or a path such as Inbox/Invoices.`,
+	return new NodeOperationError(client.node, `${ref.field ?? 'Folder'}: no folder with ${how} "${ref.value}" in mailbox ${mailboxLabel(mailboxPath)}`, {
+		description: `${detail} Pick the folder from the list, or give a well-known name (${WELL_KNOWN_FOLDERS.map((f) => f.value).join(', ')}), an ID, or a path such as Inbox/Invoices (write a "/" inside a name as \\/).`,
 		itemIndex,
 	});
 }
@@ -127,7 +170,7 @@ async function topLevelFolder(client: GraphClient, mailboxPath: string, name: st
 }
 
 async function resolvePath(client: GraphClient, mailboxPath: string, ref: FolderRef, itemIndex?: number): Promise<ResolvedFolder> {
-	const parts = ref.value.split('/').map((p) => p.trim()).filter((p) => p !== '');
+	const parts = splitFolderPath(ref.value);
 	if (parts.length === 0) throw notFound(client, ref, mailboxPath, 'The path is empty.', itemIndex);
 	let current: ResolvedFolder | undefined;
 	let parentUrl: string;
@@ -169,11 +212,11 @@ const resolved = new WeakMap<GraphClient, Map<string, Promise<ResolvedFolder>>>(
  */
 export async function resolveFolder(client: GraphClient, mailboxPath: string, ref: FolderRef, itemIndex?: number): Promise<ResolvedFolder> {
 	if (!ref.value) {
-		throw new NodeOperationError(client.node, 'Folder: choose a folder', { description: 'Pick one from the list, or give an ID or a path such as Inbox/Invoices.', itemIndex });
+		throw new NodeOperationError(client.node, `${ref.field ?? 'Folder'}: choose a folder`, { description: 'Pick one from the list, or give an ID or a path such as Inbox/Invoices.', itemIndex });
 	}
 	let cache = resolved.get(client);
 	if (!cache) resolved.set(client, (cache = new Map()));
-	const key = `${mailboxPath}|${ref.mode === 'path' ? 'path' : 'id'}|${ref.value}`;
+	const key = `${mailboxPath}|${ref.field ?? ''}|${ref.mode === 'path' ? 'path' : 'id'}|${ref.value}`;
 	let lookup = cache.get(key);
 	if (!lookup) {
 		lookup = ref.mode === 'path' ? resolvePath(client, mailboxPath, ref, itemIndex) : resolveIdOrName(client, mailboxPath, ref, itemIndex);
@@ -184,26 +227,38 @@ export async function resolveFolder(client: GraphClient, mailboxPath: string, re
 	return await lookup;
 }
 
+export interface ListFoldersOptions extends Omit<ChildQuery, 'max'> {
+	/** At most this many folders (1000 unless told). */
+	max?: number;
+	/** Start below this folder instead of the top of the mailbox; paths then start at its children. */
+	under?: ResolvedFolder;
+	/** Only the first level (default: the whole tree). */
+	oneLevel?: boolean;
+}
+
 /**
- * Every folder of the mailbox, top-down, with its path; at most `max` folders. Top-level folders
- * carrying an English well-known display name are marked with their well-known name.
+ * Every folder of the mailbox (or below `under`), top-down, with its path (names escaped with
+ * `escapeFolderName`, so a path can be given back as a folder path); at most `max` folders.
+ * Top-level folders carrying an English well-known display name are marked with their well-known name.
  */
-export async function listFolders(client: GraphClient, mailboxPath: string, max = 1000): Promise<ListedFolder[]> {
+export async function listFolders(client: GraphClient, mailboxPath: string, options: number | ListFoldersOptions = {}): Promise<ListedFolder[]> {
+	const { max = 1000, under, oneLevel = false, ...query } = typeof options === 'number' ? { max: options } : options;
 	const result: ListedFolder[] = [];
-	let level: { url: string; path: string }[] = [{ url: `${mailboxPath}/mailFolders`, path: '' }];
+	const top = under ? `${mailboxPath}/mailFolders/${encodeURIComponent(under.id)}/childFolders` : `${mailboxPath}/mailFolders`;
+	let level: { url: string; path: string }[] = [{ url: top, path: '' }];
 	while (level.length && result.length < max) {
 		// One level at a time; the client caps concurrent calls per mailbox.
-		const listings = await Promise.all(level.map(async (parent) => ({ parent, children: await childFolders(client, parent.url) })));
+		const listings = await Promise.all(level.map(async (parent) => ({ parent, children: await childFolders(client, parent.url, { ...query, max: max - result.length }) })));
 		const next: typeof level = [];
 		for (const { parent, children } of listings) {
 			for (const child of children) {
 				if (result.length >= max) break;
 				const name = String(child.displayName ?? '');
-				const path = parent.path ? `${parent.path}/${name}` : name;
-				const known = parent.path ? undefined : WELL_KNOWN_FOLDERS.find((f) => f.name.toLowerCase() === name.toLowerCase())?.value;
-				result.push({ id: String(child.id), displayName: name, path, ...(known ? { wellKnownName: known } : {}) });
+				const path = parent.path ? `${parent.path}/${escapeFolderName(name)}` : escapeFolderName(name);
+				const known = parent.path || under ? undefined : WELL_KNOWN_FOLDERS.find((f) => f.name.toLowerCase() === name.toLowerCase())?.value;
+				result.push({ id: String(child.id), displayName: name, path, ...(known ? { wellKnownName: known } : {}), graph: child });
 				// childFolderCount saves a call per leaf; when Graph leaves it out, look anyway.
-				if (child.childFolderCount === undefined || Number(child.childFolderCount) > 0) {
+				if (!oneLevel && (child.childFolderCount === undefined || Number(child.childFolderCount) > 0)) {
 					next.push({ url: `${mailboxPath}/mailFolders/${encodeURIComponent(String(child.id))}/childFolders`, path });
 				}
 			}

@@ -4,6 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { MailOperation } from './operation';
+import { folderOperations } from './folder';
 import { messageOperations } from './message';
 
 export interface MailResource {
@@ -18,6 +19,11 @@ export const RESOURCES: MailResource[] = [
 		option: { name: 'Message', value: 'message', description: 'Mail in a mailbox: send, read, reply, forward, move, update, delete, export' },
 		operations: messageOperations,
 		defaultOperation: 'send',
+	},
+	{
+		option: { name: 'Folder', value: 'folder', description: 'Mail folders: create (or find), get, list the tree, rename, delete' },
+		operations: folderOperations,
+		defaultOperation: 'getMany',
 	},
 ];
 

@@ -55,7 +55,7 @@ export const folderLocatorField: INodeProperties = {
 			name: 'path',
 			type: 'string',
 			placeholder: 'Inbox/Invoices',
-			hint: 'Folder names from the top of the mailbox, separated by "/" (Inbox, Sent Items, … name the well-known folders)',
+			hint: 'Folder names from the top of the mailbox, separated by "/" (Inbox, Sent Items, … name the well-known folders); write a "/" inside a name as \\/',
 		},
 	],
 };
