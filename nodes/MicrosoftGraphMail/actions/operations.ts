@@ -4,6 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { MailOperation } from './operation';
+import { attachmentOperations } from './attachment';
 import { messageOperations } from './message';
 
 export interface MailResource {
@@ -18,6 +19,11 @@ export const RESOURCES: MailResource[] = [
 		option: { name: 'Message', value: 'message', description: 'Mail in a mailbox: send, read, reply, forward, move, update, delete, export' },
 		operations: messageOperations,
 		defaultOperation: 'send',
+	},
+	{
+		option: { name: 'Attachment', value: 'attachment', description: 'Attachments of a message or draft: add, list, get, download, delete' },
+		operations: attachmentOperations,
+		defaultOperation: 'add',
 	},
 ];
 
