@@ -23,7 +23,7 @@ export const RESOURCES: MailResource[] = [
 	{
 		option: { name: 'Attachment', value: 'attachment', description: 'Attachments of a message or draft: add, list, get, download, delete' },
 		operations: attachmentOperations,
-		defaultOperation: 'add',
+		defaultOperation: 'getAll',
 	},
 ];
 

@@ -3,10 +3,11 @@
  * What the Attachment operations share: Mailbox and Message (the Message resource's locator), the
  * Attachment ID field, and the "no such attachment" error, told apart from "no such message".
  */
-import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { mailboxLabel } from '../../../shared/folders';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import { isItemNotFound } from '../message/messageLocator';
+import { summaryOf } from '../message/read/attachmentsToBinary';
 import { messageTarget, onMessage, type MessageTarget } from '../message/target';
 
 export const ATTACHMENT_FIELD = 'Attachment ID';
@@ -58,5 +59,44 @@ export async function onAttachment<T>(client: GraphClient, target: AttachmentTar
 	}
 }
 
-/** The metadata fields Get and Get Many ask for (never contentBytes: bytes come from Download). */
-export const METADATA_SELECT = 'id,name,contentType,size,isInline,contentId,lastModifiedDateTime';
+/**
+ * The base type's fields, what Get and Get Many ask for: Graph refuses contentId (a fileAttachment
+ * field) in $select on attachments, and without $select every file's bytes come along as base64.
+ */
+export const METADATA_SELECT = 'id,name,contentType,size,isInline,lastModifiedDateTime';
+
+/**
+ * One attachment's metadata. Inline images and reference attachments are fetched whole once more for
+ * what only the derived types carry (contentId; sourceUrl), inline images being small as a rule.
+ */
+export async function attachmentMetadata(client: GraphClient, messageTarget: MessageTarget, raw: IDataObject, permission: string): Promise<IDataObject> {
+	const summary = summaryOf(raw);
+	const out: IDataObject = { ...summary, contentId: null, lastModifiedDateTime: raw.lastModifiedDateTime ?? null, messageId: messageTarget.messageId };
+	if (summary.isInline || summary.kind === 'reference') {
+		const url = `${messageTarget.url}/attachments/${encodeURIComponent(summary.id)}`;
+		const full = await client.request<IDataObject>({ url, permission, itemIndex: messageTarget.itemIndex });
+		out.contentId = full.contentId ?? null;
+		if (summary.kind === 'reference') Object.assign(out, { sourceUrl: full.sourceUrl ?? null, providerType: full.providerType ?? null });
+	}
+	return out;
+}
+
+/** Include in Get Many's and Download's options. */
+export const includeInlineOption: INodeProperties = {
+	displayName: 'Include Inline Images',
+	name: 'includeInline',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to include inline attachments (images shown in the body, referenced as cid:…), not only the attachments listed under the mail',
+};
+
+/** Every attachment of the message, as listed (metadata only), inline ones left out on request. */
+export async function listAttachments(client: GraphClient, target: MessageTarget, permission: string, includeInline: boolean): Promise<IDataObject[]> {
+	const found: IDataObject[] = [];
+	await onMessage(client, target, async () => {
+		for await (const page of client.pages<IDataObject>({ url: `${target.url}/attachments`, qs: { $select: METADATA_SELECT }, permission, itemIndex: target.itemIndex })) {
+			found.push(...page.value.filter((a) => includeInline || a.isInline !== true));
+		}
+	});
+	return found;
+}

@@ -60,3 +60,14 @@ test('an unknown message names the Message field', async () => {
 	const error = await failureOf(run(contoso, 'add', { mailbox, message: byId(unknown) }, { items: [{ json: {}, binary: { data: binary(randomFile(10), 'a.bin') } }] }));
 	expect(error.message).toBe(`Message: no message "${unknown}" in mailbox ${mailbox}`);
 });
+
+test('a file over 150 MB fails naming the field and the item before any request', async () => {
+	const m = seed(contoso, mailbox, 'Too big');
+	// A stored binary's size is its recorded byte count: no 150 MB needs to exist for the check.
+	const huge = { id: 'filesystem-v2:workflows/1/executions/1/binary_data/huge', data: 'filesystem-v2', bytes: 150 * 1024 * 1024 + 1, fileName: 'huge.iso', mimeType: 'application/octet-stream' };
+	contoso.emu.resetStats();
+	const error = await failureOf(run(contoso, 'add', { mailbox, message: byId(m.id), binaryPropertyNames: 'huge' }, { items: [{ json: {}, binary: { huge } }] }));
+	expect(error.message).toBe('Attachments: "huge.iso" (binary property "huge") is 157286401 bytes (150.0 MB): Graph attaches files up to 157286400 bytes (150 MB) [item 0]');
+	expect(contoso.emu.stats().graphRequests).toBe(0);
+	expect(stored(contoso, mailbox, m.id)!.attachments).toEqual([]);
+});
