@@ -63,3 +63,20 @@ test('an unknown attachment ID names the field and the item', async () => {
 	const error = await failureOf(run(contoso, 'download', { mailbox, message: byId(m.id), attachmentId: unknown }));
 	expect(error.message).toBe(`Attachment ID: no attachment "${unknown}" on message "${m.id}" in mailbox ${mailbox} [item 0]`);
 });
+
+test('many items: each attachment paired with its input item; a bad item fails alone with continue-on-fail', async () => {
+	const a = seed(contoso, mailbox, 'First', { attachments: [{ name: 'one.txt', contentBytes: randomFile(10) }, { name: 'two.txt', contentBytes: randomFile(10) }] });
+	const b = seed(contoso, mailbox, 'Second', { attachments: [{ name: 'three.txt', contentBytes: randomFile(10) }] });
+	const unknown = stored(contoso, mailbox, b.id)!.attachments[0].id.slice(0, -8) + 'AAAAAAA=';
+	const out = await run(
+		contoso,
+		'download',
+		{ mailbox, message: byId('={{ $json.id }}'), attachmentId: '={{ $json.attachmentId }}' },
+		{ items: [{ json: { id: a.id, attachmentId: '' } }, { json: { id: b.id, attachmentId: unknown } }], continueOnFail: true },
+	);
+	expect(out.map((o) => [o.json.name ?? o.json.error, o.pairedItem])).toEqual([
+		['one.txt', { item: 0 }],
+		['two.txt', { item: 0 }],
+		[`Attachment ID: no attachment "${unknown}" on message "${b.id}" in mailbox ${mailbox} [item 1]`, { item: 1 }],
+	]);
+});
