@@ -27,10 +27,16 @@ export function renderAttachment(a: StoredAttachment, expandItem: boolean): Reco
   return expandItem ? { ...base, item: { '@odata.type': '#microsoft.graph.message', ...a.item } } : base;
 }
 
+/** The properties of the base type `attachment`: Graph's $select on /attachments knows only these. */
+const BASE_PROPERTIES = new Set(['id', 'name', 'contenttype', 'size', 'isinline', 'lastmodifieddatetime']);
+
 function select(ctx: MailContext, rendered: Record<string, unknown>): Record<string, unknown> {
   const sel = ctx.req.query.get('$select');
   if (!sel) return rendered;
   const wanted = sel.split(',').map((s) => s.trim().toLowerCase());
+  // contentId, contentBytes, sourceUrl, … belong to derived types: Graph refuses them in $select.
+  const unknown = sel.split(',').map((s) => s.trim()).find((p) => !BASE_PROPERTIES.has(p.toLowerCase()));
+  if (unknown) throw errors.badRequest(`Could not find a property named '${unknown}' on type 'microsoft.graph.attachment'.`, 'RequestBroker--ParseUri');
   return Object.fromEntries(Object.entries(rendered).filter(([k]) => k.startsWith('@odata') || k === 'id' || wanted.includes(k.toLowerCase())));
 }
 

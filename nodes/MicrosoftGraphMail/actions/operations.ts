@@ -4,6 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { MailOperation } from './operation';
+import { attachmentOperations } from './attachment';
 import { folderOperations } from './folder';
 import { messageOperations } from './message';
 
@@ -24,6 +25,11 @@ export const RESOURCES: MailResource[] = [
 		option: { name: 'Folder', value: 'folder', description: 'Mail folders: create (or find), get, list the tree, rename, delete' },
 		operations: folderOperations,
 		defaultOperation: 'getMany',
+	},
+	{
+		option: { name: 'Attachment', value: 'attachment', description: 'Attachments of a message or draft: add, list, get, download, delete' },
+		operations: attachmentOperations,
+		defaultOperation: 'getAll',
 	},
 ];
 

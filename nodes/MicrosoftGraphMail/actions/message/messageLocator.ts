@@ -83,11 +83,15 @@ export function messageIdOf(ctx: IExecuteFunctions, itemIndex: number): string {
 /** Graph's answers for an id that names no message in this mailbox. */
 const NOT_FOUND = new Set(['ErrorItemNotFound', 'ErrorInvalidIdMalformed', 'ErrorInvalidId', 'ResourceNotFound']);
 
+/** Whether Graph answered "no such item" (not: no such mailbox, which also answers 404). */
+export function isItemNotFound(error: unknown): error is NodeApiError {
+	const code = error instanceof NodeApiError ? String(error.errorResponse?.code ?? '') : '';
+	return NOT_FOUND.has(code) && !/mailbox|user/i.test((error as Error).message);
+}
+
 /** What the user sees when Graph finds no such message: the field, the id, the mailbox and the item. */
 export function messageLookupError(node: INode, error: Error, field: string, messageId: string, mailboxPath: string, itemIndex: number): Error {
-	const code = error instanceof NodeApiError ? String(error.errorResponse?.code ?? '') : '';
-	// An unknown mailbox also answers 404: only message-shaped codes are "no such message".
-	if (!NOT_FOUND.has(code) || /mailbox|user/i.test(error.message)) return error;
+	if (!isItemNotFound(error)) return error;
 	return new NodeOperationError(node, `${field}: no message "${messageId}" in mailbox ${mailboxLabel(mailboxPath)}`, {
 		description: `Graph answered ${error.message}. The ID may be from another mailbox, or the message was deleted. IDs from this node are immutable IDs and survive moves between folders.`,
 		itemIndex,

@@ -44,11 +44,28 @@ export interface MessageAttachments {
 	attachments: AttachmentSummary[];
 }
 
-function kindOf(odataType: unknown): AttachmentKind {
+export function kindOf(odataType: unknown): AttachmentKind {
 	const type = String(odataType ?? '').toLowerCase();
 	if (type.endsWith('itemattachment')) return 'item';
 	if (type.endsWith('referenceattachment')) return 'reference';
 	return 'file';
+}
+
+/** The fields every attachment has, from Graph's JSON (listing or single get). */
+export function summaryOf(raw: IDataObject): AttachmentSummary {
+	return {
+		id: String(raw.id),
+		name: String(raw.name ?? ''),
+		kind: kindOf(raw['@odata.type']),
+		contentType: String(raw.contentType ?? ''),
+		size: Number(raw.size ?? 0),
+		isInline: raw.isInline === true,
+	};
+}
+
+/** The raw content (`$value`): a file attachment's bytes, an item attachment's MIME. */
+export async function attachmentValue(client: GraphClient, attachmentPath: string, itemIndex?: number, permission = 'Mail.Read'): Promise<Buffer> {
+	return await client.request<Buffer>({ url: `${attachmentPath}/$value`, binary: true, permission, itemIndex });
 }
 
 /**
@@ -72,20 +89,13 @@ export async function attachmentsToBinary(
 	});
 	for await (const page of listing) {
 		for (const raw of page.value) {
-			const summary: AttachmentSummary = {
-				id: String(raw.id),
-				name: String(raw.name ?? ''),
-				kind: kindOf(raw['@odata.type']),
-				contentType: String(raw.contentType ?? ''),
-				size: Number(raw.size ?? 0),
-				isInline: raw.isInline === true,
-			};
+			const summary = summaryOf(raw);
 			const attachmentPath = `${messagePath}/attachments/${encodeURIComponent(summary.id)}`;
 			if (summary.kind === 'file') {
 				if (summary.size > options.maxBytes) {
 					summary.skipped = `larger than the size cap (${summary.size} > ${options.maxBytes} bytes)`;
 				} else {
-					const bytes = await client.request<Buffer>({ url: `${attachmentPath}/$value`, binary: true, permission: 'Mail.Read', itemIndex: options.itemIndex });
+					const bytes = await attachmentValue(client, attachmentPath, options.itemIndex);
 					if (bytes.length > options.maxBytes) {
 						summary.skipped = `larger than the size cap (${bytes.length} > ${options.maxBytes} bytes)`;
 					} else {

@@ -167,20 +167,21 @@ export async function sendDraft(client: GraphClient, messageUrl: string, draftsF
 }
 
 /** POST …/attachments of a draft; after an unclear answer, added again only if it is not there. */
-export async function postAttachment(ctx: IExecuteFunctions, client: GraphClient, messageUrl: string, a: AttachmentSource, options: { itemIndex: number; permission: string }) {
+/** Adds one attachment (under 3 MB) to the message; answers the attachment as Graph holds it (id, name, size, …). */
+export async function postAttachment(ctx: IExecuteFunctions, client: GraphClient, messageUrl: string, a: AttachmentSource, options: { itemIndex: number; permission: string }): Promise<IDataObject> {
 	const body = await attachmentJson(ctx, a);
 	const call = { method: 'POST' as const, url: `${messageUrl}/attachments`, body, permission: options.permission, itemIndex: options.itemIndex };
 	try {
-		await client.request(call);
+		return await client.request<IDataObject>(call);
 	} catch (error) {
 		if (!isAmbiguous(error)) throw error;
 		// Adding to a draft is checkable: only add again if it is not there.
-		const existing = await client.request<{ value?: { name?: string; size?: number }[] }>({
+		const existing = await client.request<{ value?: IDataObject[] }>({
 			url: `${messageUrl}/attachments`,
-			qs: { $select: 'name,size' },
+			qs: { $select: 'id,name,size,contentType,isInline' },
 			itemIndex: options.itemIndex,
 		});
-		if (!(existing.value ?? []).some((x) => x.name === a.name)) await client.request(call);
+		return (existing.value ?? []).find((x) => x.name === a.name) ?? (await client.request<IDataObject>(call));
 	}
 }
 

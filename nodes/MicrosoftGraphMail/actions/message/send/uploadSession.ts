@@ -21,7 +21,7 @@ export async function uploadAttachment(
 	messageUrl: string,
 	source: AttachmentSource,
 	options: { itemIndex: number; permission: string },
-): Promise<void> {
+): Promise<{ id?: string }> {
 	const attachmentItem: IDataObject = { attachmentType: 'file', name: source.name, size: source.size, contentType: source.contentType };
 	if (source.contentId) Object.assign(attachmentItem, { isInline: true, contentId: source.contentId });
 	// A session only reserves an upload URL: creating a second one after a broken connection is harmless.
@@ -37,6 +37,7 @@ export async function uploadAttachment(
 
 	let offset = 0;
 	let finished = source.size === 0;
+	let location = '';
 	for await (const chunk of readChunks(ctx, source, UPLOAD_CHUNK_BYTES)) {
 		const end = offset + chunk.length - 1;
 		const response = await client.requestFull({
@@ -50,6 +51,7 @@ export async function uploadAttachment(
 		});
 		offset = end + 1;
 		finished = response.status === 201 || offset >= source.size;
+		if (response.status === 201) location = String(response.headers.location ?? '');
 		const expected = nextExpectedStart(response.body);
 		if (!finished && expected !== undefined && expected !== offset) {
 			throw new NodeOperationError(client.node, `Upload of "${source.name}" went out of step: Graph expects byte ${expected} next, we are at ${offset}`, {
@@ -62,4 +64,7 @@ export async function uploadAttachment(
 			itemIndex: options.itemIndex,
 		});
 	}
+	// The last PUT answers Location: …/attachments('{id}'), the new attachment's id.
+	const id = /attachments\('([^']+)'\)/i.exec(location)?.[1];
+	return id ? { id: decodeURIComponent(id) } : {};
 }
