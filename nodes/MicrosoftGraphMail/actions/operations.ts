@@ -4,6 +4,7 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { MailOperation } from './operation';
+import { draftOperations } from './draft';
 import { messageOperations } from './message';
 
 export interface MailResource {
@@ -18,6 +19,11 @@ export const RESOURCES: MailResource[] = [
 		option: { name: 'Message', value: 'message', description: 'Mail in a mailbox: send, read, reply, forward, move, update, delete, export' },
 		operations: messageOperations,
 		defaultOperation: 'send',
+	},
+	{
+		option: { name: 'Draft', value: 'draft', description: 'Drafts for a person to review: create (with attachments of any size), get, update, delete, send' },
+		operations: draftOperations,
+		defaultOperation: 'create',
 	},
 ];
 
