@@ -78,3 +78,16 @@ test('a missing binary property names Attachments and the item', async () => {
 	const error = await failureOf(runDraft(contoso, 'create', { mailbox, subject: 's', options: { attachments: 'nope' } }));
 	expect(error.message).toMatch(/^Attachments: The item has no binary property "nope".*\[item 0\]$/);
 });
+
+test('an attachment that cannot be added: the half-made draft is deleted, the error says so', async () => {
+	const before = drafts().length;
+	contoso.emu.inject({ match: { method: 'POST', path: /\/attachments\/createUploadSession$/ }, kind: 'status', status: 400 });
+	const error = await failureOf(
+		runDraft(contoso, 'create', { mailbox, toRecipients: 'ann@contoso.com', subject: 'Half', options: { attachments: 'big' } }, {
+			items: [{ json: {}, binary: { big: binary(randomFile(3 * 1024 * 1024 + 1), 'big.bin') } }],
+		}),
+	);
+	contoso.emu.clearFaults();
+	expect(String(error.description)).toContain('The draft without all its attachments was deleted.');
+	expect(drafts()).toHaveLength(before);
+});
