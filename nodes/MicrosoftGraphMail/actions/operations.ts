@@ -5,6 +5,7 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { MailOperation } from './operation';
 import { attachmentOperations } from './attachment';
+import { draftOperations } from './draft';
 import { folderOperations } from './folder';
 import { messageOperations } from './message';
 
@@ -20,6 +21,11 @@ export const RESOURCES: MailResource[] = [
 		option: { name: 'Message', value: 'message', description: 'Mail in a mailbox: send, read, reply, forward, move, update, delete, export' },
 		operations: messageOperations,
 		defaultOperation: 'send',
+	},
+	{
+		option: { name: 'Draft', value: 'draft', description: 'Drafts for a person to review: create (with attachments of any size), get, update, delete, send' },
+		operations: draftOperations,
+		defaultOperation: 'create',
 	},
 	{
 		option: { name: 'Folder', value: 'folder', description: 'Mail folders: create (or find), get, list the tree, rename, delete' },

@@ -6,33 +6,18 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import type { MailOperation } from '../operation';
-import { InputError, parseAddressList, type MailAddress } from './send/addresses';
 import { resolveAttachments } from './send/attachments';
 import { planDelivery, sendInline, sendViaDraft, type DeliveryPlan, type Permissions } from './send/delivery';
 import { alreadySent, claimIdempotencyKey, DELIVERY, sendMarker, type Delivery } from './send/exactlyOnce';
 import { SEND_OPERATION, sendFields } from './send/description';
-import { buildMessage, FieldError, splitList, type InternetHeader, type MailInput } from './send/messageBuilder';
+import { buildMessage, FieldError, type MailInput } from './send/messageBuilder';
+import { readMailInput } from './send/mailInput';
 
 /** The permission a 403 names, for the sign-in kind and whose mailbox it is. */
 function permissionsFor(client: GraphClient, mailboxUrl: string): Permissions {
 	if (client.kind === 'clientCredentials') return { send: 'Mail.Send (application)', readWrite: 'Mail.ReadWrite (application)' };
 	if (mailboxUrl === '/me') return { send: 'Mail.Send (delegated)', readWrite: 'Mail.ReadWrite (delegated)' };
 	return { send: 'Mail.Send.Shared (delegated)', readWrite: 'Mail.ReadWrite.Shared (delegated)' };
-}
-
-function addresses(field: string, value: unknown): MailAddress[] {
-	try {
-		return parseAddressList(value);
-	} catch (error) {
-		if (error instanceof InputError) throw new FieldError(field, error.message);
-		throw error;
-	}
-}
-
-/** The fixedCollection's rows ({ header: [{name, value}] }), or an array given by expression. */
-function headerRows(value: unknown): InternetHeader[] {
-	const rows = Array.isArray(value) ? value : Object.values((value ?? {}) as IDataObject).flat();
-	return (rows as IDataObject[]).filter((r) => r && String(r.name ?? '').trim() !== '').map((r) => ({ name: String(r.name).trim(), value: String(r.value ?? '') }));
 }
 
 interface SendInput extends MailInput {
@@ -55,25 +40,7 @@ function readDelivery(options: IDataObject): Pick<SendInput, 'delivery' | 'idemp
 
 function readInput(ctx: IExecuteFunctions, i: number): SendInput {
 	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
-	const from = addresses('From', options.from);
-	if (from.length > 1) throw new FieldError('From', 'Give one address');
-	return {
-		...readDelivery(options),
-		to: addresses('To', ctx.getNodeParameter('toRecipients', i, '')),
-		cc: addresses('CC', ctx.getNodeParameter('ccRecipients', i, '')),
-		bcc: addresses('BCC', ctx.getNodeParameter('bccRecipients', i, '')),
-		subject: String(ctx.getNodeParameter('subject', i, '') ?? ''),
-		bodyContentType: ctx.getNodeParameter('bodyContentType', i, 'html') as MailInput['bodyContentType'],
-		bodyContent: String(ctx.getNodeParameter('bodyContent', i, '') ?? ''),
-		replyTo: addresses('Reply To', options.replyTo),
-		importance: (options.importance ?? 'normal') as MailInput['importance'],
-		isReadReceiptRequested: options.isReadReceiptRequested === true,
-		categories: splitList(options.categories),
-		internetHeaders: headerRows(options.internetHeaders),
-		from: from[0],
-		saveToSentItems: options.saveToSentItems !== false,
-		options,
-	};
+	return { ...readDelivery(options), ...readMailInput(ctx, i, options), saveToSentItems: options.saveToSentItems !== false, options };
 }
 
 /** Exactly once: a mail that would fit one sendMail goes as a draft too (with the same attachments in the draft's body). */

@@ -213,6 +213,25 @@ async function createMarkedDraft(
 	}
 }
 
+/** The draft's creation JSON: the message, the attachments that fit in its request, and the Sent Items choice. */
+export async function draftJson(ctx: IExecuteFunctions, message: IDataObject, plan: DeliveryPlan, saveToSentItems: boolean): Promise<IDataObject> {
+	const body: IDataObject = { ...message };
+	if (plan.withMessage.length) {
+		const attachments: IDataObject[] = [];
+		for (const a of plan.withMessage) attachments.push(await attachmentJson(ctx, a));
+		body.attachments = attachments;
+	}
+	// PR_DELETE_AFTER_SUBMIT: the draft-and-send way of "don't save to Sent Items".
+	if (!saveToSentItems) body.singleValueExtendedProperties = NO_SENT_COPY;
+	return body;
+}
+
+/** The attachments that did not fit in the draft's creation: posted one by one, or uploaded (3 MB and more). */
+export async function addLaterAttachments(ctx: IExecuteFunctions, client: GraphClient, messageUrl: string, plan: DeliveryPlan, options: { itemIndex: number; permission: string }) {
+	for (const a of plan.posted) await postAttachment(ctx, client, messageUrl, a, options);
+	for (const a of plan.uploaded) await uploadAttachment(ctx, client, messageUrl, a, options);
+}
+
 export interface DraftResult {
 	messageId: string;
 	internetMessageId?: string;
@@ -230,14 +249,7 @@ export async function sendViaDraft(
 	options: { saveToSentItems: boolean; itemIndex: number; permissions: Permissions; marker?: string },
 ): Promise<DraftResult> {
 	const { itemIndex, permissions } = options;
-	const draftBody: IDataObject = { ...message };
-	if (plan.withMessage.length) {
-		const attachments: IDataObject[] = [];
-		for (const a of plan.withMessage) attachments.push(await attachmentJson(ctx, a));
-		draftBody.attachments = attachments;
-	}
-	// PR_DELETE_AFTER_SUBMIT: the draft-and-send way of "don't save to Sent Items".
-	if (!options.saveToSentItems) draftBody.singleValueExtendedProperties = NO_SENT_COPY;
+	const draftBody = await draftJson(ctx, message, plan, options.saveToSentItems);
 
 	let draft: { id?: string; parentFolderId?: string; internetMessageId?: string };
 	if (options.marker) {
@@ -276,8 +288,7 @@ export async function sendViaDraft(
 		);
 	}
 	try {
-		for (const a of plan.posted) await postAttachment(ctx, client, messageUrl, a, { itemIndex, permission: permissions.readWrite });
-		for (const a of plan.uploaded) await uploadAttachment(ctx, client, messageUrl, a, { itemIndex, permission: permissions.readWrite });
+		await addLaterAttachments(ctx, client, messageUrl, plan, { itemIndex, permission: permissions.readWrite });
 	} catch (error) {
 		return await discardDraft(error as Error);
 	}

@@ -1,25 +1,49 @@
-/** The fields of Send Mail, shown only for that operation. */
+/** The fields of a mail being composed: Send Mail's, and (without its delivery options) Draft Create's. */
 import type { INodeProperties } from 'n8n-workflow';
 import { mailboxField } from '../../../../shared/descriptions/authentication';
 import { parallelItemsOption } from '../../operation';
 
 export const SEND_OPERATION = 'send';
 
-const displayOptions = { show: { operation: [SEND_OPERATION] } };
+export type ComposePurpose = 'send' | 'draft';
 
 const addressHint = 'Comma- or semicolon-separated, e.g. <code>ann@contoso.com; "Doe, Bob" &lt;bob@fabrikam.com&gt;</code>, or an array from an expression';
 
-export const sendFields: INodeProperties[] = [
-	{
-		...mailboxField,
-		displayOptions,
-		description:
-			"Mailbox to send from: user principal name or object ID. Client credentials: empty means the credential's Default Mailbox (the app needs Mail.Send). OAuth2 / password: empty or <code>me</code> is you; a shared mailbox needs Mail.Send.Shared and Send As rights.",
-	},
-	{ displayName: 'To', name: 'toRecipients', type: 'string', default: '', placeholder: 'ann@contoso.com, Bob <bob@fabrikam.com>', description: addressHint, displayOptions },
-	{ displayName: 'CC', name: 'ccRecipients', type: 'string', default: '', description: addressHint, displayOptions },
-	{ displayName: 'BCC', name: 'bccRecipients', type: 'string', default: '', description: addressHint, displayOptions },
-	{ displayName: 'Subject', name: 'subject', type: 'string', default: '', displayOptions },
+/** How the mail is handed to Graph: only Send Mail has these (a draft is not sent yet). */
+const SEND_ONLY_OPTIONS = new Set(['delivery', 'idempotencyKey']);
+
+const MAILBOX_DESCRIPTION: Record<ComposePurpose, string> = {
+	send: "Mailbox to send from: user principal name or object ID. Client credentials: empty means the credential's Default Mailbox (the app needs Mail.Send). OAuth2 / password: empty or <code>me</code> is you; a shared mailbox needs Mail.Send.Shared and Send As rights.",
+	draft: "Mailbox whose Drafts folder gets the draft: user principal name or object ID. Client credentials: empty means the credential's Default Mailbox (the app needs Mail.ReadWrite). OAuth2 / password: empty or <code>me</code> is you; a shared mailbox needs Mail.ReadWrite.Shared.",
+};
+
+/** Option descriptions that differ for a draft. */
+const DRAFT_OPTION_DESCRIPTIONS: Record<string, string> = {
+	attachments:
+		'Binary properties of the item to attach, comma-separated. Up to 3 MB in total they go with the draft in one request; larger ones (files up to 150 MB each) are added afterwards, above 3 MB through an upload session.',
+	categories: 'Outlook categories for the draft, comma-separated',
+	saveToSentItems: 'Whether a copy is kept in Sent Items when the draft is sent later',
+};
+
+/** The compose fields for one operation; Send Mail's and Draft Create's are the same fields. */
+export function composeFields(operation: string, purpose: ComposePurpose): INodeProperties[] {
+	const displayOptions = { show: { operation: [operation] } };
+	return COMPOSE_FIELDS.map((field) => {
+		if (field.name === 'mailbox') return { ...field, displayOptions, description: MAILBOX_DESCRIPTION[purpose] };
+		if (field.name !== 'options' || purpose === 'send') return { ...field, displayOptions };
+		const options = (field.options as INodeProperties[])
+			.filter((o) => !SEND_ONLY_OPTIONS.has(o.name))
+			.map((o) => (DRAFT_OPTION_DESCRIPTIONS[o.name] ? { ...o, description: DRAFT_OPTION_DESCRIPTIONS[o.name] } : o));
+		return { ...field, displayOptions, options };
+	});
+}
+
+const COMPOSE_FIELDS: INodeProperties[] = [
+	mailboxField,
+	{ displayName: 'To', name: 'toRecipients', type: 'string', default: '', placeholder: 'ann@contoso.com, Bob <bob@fabrikam.com>', description: addressHint },
+	{ displayName: 'CC', name: 'ccRecipients', type: 'string', default: '', description: addressHint },
+	{ displayName: 'BCC', name: 'bccRecipients', type: 'string', default: '', description: addressHint },
+	{ displayName: 'Subject', name: 'subject', type: 'string', default: '' },
 	{
 		displayName: 'Body Content Type',
 		name: 'bodyContentType',
@@ -29,16 +53,14 @@ export const sendFields: INodeProperties[] = [
 			{ name: 'Text', value: 'text' },
 		],
 		default: 'html',
-		displayOptions,
 	},
-	{ displayName: 'Body', name: 'bodyContent', type: 'string', typeOptions: { rows: 5 }, default: '', displayOptions },
+	{ displayName: 'Body', name: 'bodyContent', type: 'string', typeOptions: { rows: 5 }, default: '' },
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions,
 		options: [
 			{
 				displayName: 'Attachments',
@@ -158,3 +180,5 @@ export const sendFields: INodeProperties[] = [
 		],
 	},
 ];
+
+export const sendFields = composeFields(SEND_OPERATION, 'send');

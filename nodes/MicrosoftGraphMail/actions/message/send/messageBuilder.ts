@@ -54,9 +54,14 @@ function inField<T>(field: string, check: () => T): T {
 	}
 }
 
-export function validateMailInput(input: MailInput): void {
+export interface BuildOptions {
+	/** A draft may be saved without recipients; a mail to send may not. */
+	requireRecipient?: boolean;
+}
+
+export function validateMailInput(input: MailInput, { requireRecipient = true }: BuildOptions = {}): void {
 	const total = input.to.length + input.cc.length + input.bcc.length;
-	if (total === 0) throw new FieldError('To', 'No recipient: enter at least one address in To, CC or BCC');
+	if (total === 0 && requireRecipient) throw new FieldError('To', 'No recipient: enter at least one address in To, CC or BCC');
 	if (total > MAX_RECIPIENTS) throw new FieldError('To', `${total} recipients: Exchange Online accepts at most ${MAX_RECIPIENTS} (To, CC and BCC together)`);
 	inField('Subject', () => assertNoControlChars(input.subject, 'The subject'));
 	if (input.bodyContentType !== 'html' && input.bodyContentType !== 'text') {
@@ -82,8 +87,8 @@ export function validateMailInput(input: MailInput): void {
 export const recipients = (list: MailAddress[]) => list.map(({ name, address }) => ({ emailAddress: name ? { name, address } : { address } }));
 
 /** Graph message JSON (without attachments); optional properties only when set. */
-export function buildMessage(input: MailInput): IDataObject {
-	validateMailInput(input);
+export function buildMessage(input: MailInput, options: BuildOptions = {}): IDataObject {
+	validateMailInput(input, options);
 	const message: IDataObject = {
 		subject: input.subject,
 		body: { contentType: input.bodyContentType, content: input.bodyContent },
