@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { testGraphMailCredential } from '../shared/auth/credentialTest';
 import { authenticationField, CREDENTIAL_TEST_METHOD } from '../shared/descriptions/authentication';
 import { searchFolders } from '../shared/methods/folderSearch';
-import { resourceProperties } from './actions/operations';
+import { resourceProperties, subtitleExpression } from './actions/operations';
 import { route } from './actions/router';
 import { getCategories } from './methods/masterCategories';
 
@@ -14,8 +14,7 @@ export class MicrosoftGraphMail implements INodeType {
 		icon: { light: 'file:graphMail.svg', dark: 'file:graphMail.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle:
-			'={{ ({ send: "Send Mail", getMany: "Get Messages", get: "Get Message", update: "Update Message", move: "Move Message", copy: "Copy Message", delete: "Delete Message", reply: "Reply", replyAll: "Reply All", forward: "Forward", export: "Export as EML" })[$parameter["operation"]] || $parameter["operation"] }}',
+		subtitle: subtitleExpression(),
 		description: 'Send and read Microsoft 365 / Exchange Online mail through Microsoft Graph',
 		defaults: { name: 'Microsoft Graph Mail' },
 		usableAsTool: true,

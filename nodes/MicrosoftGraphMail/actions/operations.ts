@@ -77,3 +77,12 @@ export function resourceProperties(): INodeProperties[] {
 		]),
 	];
 }
+
+/**
+ * The node's subtitle: each operation's own action text ("Send a mail", "Get many folders"), keyed by
+ * resource and operation, so two resources' "Delete" never read the same.
+ */
+export function subtitleExpression(): string {
+	const actions = Object.fromEntries(RESOURCES.flatMap((r) => r.operations.map((op) => [`${r.option.value}:${op.option.value}`, op.option.action ?? op.option.name])));
+	return `={{ (${JSON.stringify(actions)})[($parameter["resource"] || "${DEFAULT_RESOURCE}") + ":" + $parameter["operation"]] || $parameter["operation"] }}`;
+}
