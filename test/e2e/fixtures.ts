@@ -335,3 +335,54 @@ export function replyMoveReadWorkflow(id: string, o: { watch: string; folderPath
     connections: chain(['New Mail', 'Reply', 'Move', 'Mark Read']),
   };
 }
+
+/**
+ * Manual Trigger → Get Messages (filters, Download Attachments) → Folder Create (`folderName` under
+ * `parent`, Return Existing Folder If Already There) → Move (each mail to that folder) → Attachment
+ * Download (every attachment of the moved mail). Every node names the mailbox; Move pairs each folder
+ * item back to its mail.
+ */
+export function folderAttachmentsWorkflow(id: string, o: { mailbox: string; filters: MessageFilters; parent: string; folderName: string }) {
+  const auth: Auth = 'clientCredentials';
+  const node = (name: string, x: number, resource: string, parameters: Record<string, unknown>) => ({
+    id: nodeId(id, name),
+    name,
+    type: nodeType(),
+    typeVersion: 1,
+    position: [x, 0],
+    parameters: { authentication: auth, resource, mailbox: o.mailbox, ...parameters },
+    credentials: credentialRef(auth),
+  });
+  const rlId = (value: string) => ({ __rl: true, mode: 'id', value });
+  return {
+    id,
+    name: 'Get Messages → Folder Create (if missing) → Move → Attachment Download',
+    active: false,
+    settings: {},
+    nodes: [
+      manualTrigger(id),
+      node('Get Messages', 220, 'message', {
+        ...getManyParams({ auth, mailbox: o.mailbox, filters: o.filters }),
+        options: { downloadAttachments: true },
+      }),
+      node('Folder Create', 440, 'folder', {
+        operation: 'create',
+        folderName: o.folderName,
+        parentFolder: rlId(o.parent),
+        options: { returnExisting: true },
+      }),
+      node('Move', 660, 'message', {
+        operation: 'move',
+        message: rlId("={{ $('Get Messages').item.json.id }}"),
+        folder: rlId("={{ $('Folder Create').item.json.id }}"),
+      }),
+      node('Attachment Download', 880, 'attachment', {
+        operation: 'download',
+        message: rlId('={{ $json.id }}'),
+        attachmentId: '',
+        binaryPropertyName: 'data',
+      }),
+    ],
+    connections: chain(['Start', 'Get Messages', 'Folder Create', 'Move', 'Attachment Download']),
+  };
+}
