@@ -24,3 +24,8 @@ export const parallelItemsOption: INodeProperties = {
 	default: DEFAULT_PARALLEL_ITEMS,
 	description: 'How many items are handled at the same time (Graph allows 4 concurrent requests per mailbox). Output keeps the input order.',
 };
+
+/** The Options collection of an operation whose only option is Parallel Items. */
+export function parallelItemsOptions(show: NonNullable<INodeProperties['displayOptions']>['show']): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', displayOptions: { show }, default: {}, options: [parallelItemsOption] };
+}

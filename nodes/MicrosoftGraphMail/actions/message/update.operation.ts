@@ -5,7 +5,7 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import type { GraphClient } from '../../../shared/transport/graphClient';
-import { parallelItemsOption, type MailOperation } from '../operation';
+import { parallelItemsOptions, type MailOperation } from '../operation';
 import { actedMessage } from './messageOutput';
 import { FieldError, splitList } from './send/messageBuilder';
 import { assertNoControlChars, InputError } from './send/addresses';
@@ -117,15 +117,7 @@ const fields: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		displayOptions: { show },
-		default: {},
-		options: [parallelItemsOption],
-	},
+	parallelItemsOptions(show),
 ];
 
 const ONE_OF = <T extends string>(field: string, value: unknown, allowed: readonly T[]): T => {
