@@ -4,8 +4,7 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { createGraphClient } from '../../shared/transport/graphClient';
-import { MAILBOX_CONCURRENCY } from '../../shared/transport/limits';
-import { DEFAULT_PARALLEL_ITEMS } from './operation';
+import { DEFAULT_PARALLEL_ITEMS, MAX_PARALLEL_ITEMS } from './operation';
 import { DEFAULT_RESOURCE, findOperation } from './operations';
 
 function errorDetails(error: Error & { description?: string | null; httpCode?: string | null }): IDataObject {
@@ -29,7 +28,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 	if (!operation) throw new NodeOperationError(this.getNode(), `Unknown operation "${key}" of resource "${resource}"`);
 	const client = await createGraphClient(this);
-	const parallel = Math.max(1, Math.min(MAILBOX_CONCURRENCY, Number(this.getNodeParameter('options.parallelItems', 0, DEFAULT_PARALLEL_ITEMS)) || 1));
+	client.batching = this.getNodeParameter('options.batchRequests', 0, true) !== false;
+	const parallel = Math.max(1, Math.min(MAX_PARALLEL_ITEMS, Number(this.getNodeParameter('options.parallelItems', 0, DEFAULT_PARALLEL_ITEMS)) || 1));
 
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let next = 0;

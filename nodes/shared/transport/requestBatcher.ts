@@ -1,0 +1,161 @@
+/**
+ * Coalesces the requests of one sign-in to one mailbox into JSON `$batch` calls. Operations keep
+ * asking for one request per item; what waits here while the mailbox's slots are busy goes out
+ * together: at most BATCH.maxChains `dependsOn` chains of BATCH.chainLength, one slot per chain, as
+ * Graph runs a batch four requests at a time. A request alone goes out as itself.
+ *
+ * Each inner answer is handed back as if it had come alone (the caller's retry rules apply to it).
+ * 424 means "not run because its dependency failed": such a request waits for the next batch here.
+ * When the envelope itself fails, no inner answer exists: the caller gets the failure and treats it
+ * like a broken connection (a POST's outcome is unknown, an idempotent call is retried).
+ */
+import { sleep, type IDataObject, type IHttpRequestMethods } from 'n8n-workflow';
+import { BATCH } from './limits';
+import type { Slots } from './mailboxSlots';
+
+export interface InnerAnswer {
+	status: number;
+	headers: Record<string, string>;
+	body: unknown;
+}
+
+export interface BatchPart {
+	method: IHttpRequestMethods;
+	/** URL under the version base, query included (`/users/x/messages?$top=1`). */
+	url: string;
+	headers: Record<string, string>;
+	body?: IDataObject;
+	/** Size of the body as JSON: batches stay under Graph's 4 MB. */
+	bytes: number;
+	/** Set after a 401: the token must be newer than this (epoch ms). */
+	staleSince?: number;
+	/** Sends the request as itself (when nothing else waits to go with it), on a slot already held. */
+	alone(): Promise<InnerAnswer>;
+}
+
+/** The batch envelope failed after it may have reached Graph: what ran inside is unknown. */
+export class BatchEnvelopeError extends Error {
+	readonly code = 'EBATCHFAILED';
+}
+
+export type PostBatch = (requests: IDataObject[], staleSince?: number) => Promise<InnerAnswer>;
+
+interface Waiting {
+	part: BatchPart;
+	resolve(answer: InnerAnswer): void;
+	reject(error: unknown): void;
+}
+
+function lowerCase(headers: unknown): Record<string, string> {
+	const result: Record<string, string> = {};
+	for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) result[name.toLowerCase()] = String(value);
+	return result;
+}
+
+export class RequestBatcher {
+	private readonly queue: Waiting[] = [];
+	private pumping = false;
+
+	constructor(
+		private readonly slots: Slots,
+		private readonly postBatch: PostBatch,
+	) {}
+
+	/** Resolves with the request's own answer, whether it went alone or inside a batch. */
+	async submit(part: BatchPart): Promise<InnerAnswer> {
+		return await new Promise<InnerAnswer>((resolve, reject) => {
+			this.queue.push({ part, resolve, reject });
+			this.kick();
+		});
+	}
+
+	private kick(): void {
+		if (this.pumping) return;
+		this.pumping = true;
+		void this.pump();
+	}
+
+	private async pump(): Promise<void> {
+		// Items started together reach here within a turn of the event loop: let them join one batch.
+		await sleep(0);
+		while (this.queue.length) {
+			const releases = [await this.slots.acquire()];
+			// More chains only while there are more requests than chains and slots are free now.
+			while (releases.length < BATCH.maxChains && this.queue.length > releases.length) {
+				const release = this.slots.tryAcquire();
+				if (!release) break;
+				releases.push(release);
+			}
+			const taken = this.take(releases.length * BATCH.chainLength);
+			for (const release of releases.splice(Math.min(releases.length, taken.length))) release();
+			const done = () => releases.forEach((release) => release());
+			if (taken.length === 1) void this.alone(taken[0]).finally(done);
+			else void this.dispatch(taken, releases.length).finally(done);
+		}
+		this.pumping = false;
+	}
+
+	/** Up to `count` waiting requests whose bodies fit one batch together. */
+	private take(count: number): Waiting[] {
+		const taken: Waiting[] = [];
+		let bytes = 0;
+		while (this.queue.length && taken.length < Math.min(count, BATCH.maxRequests)) {
+			const next = this.queue[0];
+			if (taken.length && bytes + next.part.bytes > BATCH.maxBodyBytes) break;
+			bytes += next.part.bytes;
+			taken.push(this.queue.shift()!);
+		}
+		return taken;
+	}
+
+	private async alone(waiting: Waiting): Promise<void> {
+		try {
+			waiting.resolve(await waiting.part.alone());
+		} catch (error) {
+			waiting.reject(error);
+		}
+	}
+
+	private async dispatch(taken: Waiting[], chains: number): Promise<void> {
+		const requests = taken.map(({ part }, index) => ({
+			id: String(index + 1),
+			method: part.method,
+			url: part.url,
+			headers: part.body === undefined ? part.headers : { ...part.headers, 'Content-Type': 'application/json' },
+			...(part.body === undefined ? {} : { body: part.body }),
+			// Request i follows request i - chains: `chains` sequences side by side.
+			...(index >= chains ? { dependsOn: [String(index + 1 - chains)] } : {}),
+		}));
+		const staleSince = Math.max(0, ...taken.map(({ part }) => part.staleSince ?? 0)) || undefined;
+		let envelope: InnerAnswer;
+		try {
+			envelope = await this.postBatch(requests, staleSince);
+		} catch (error) {
+			for (const waiting of taken) waiting.reject(error);
+			return;
+		}
+		const responses = (envelope.body as { responses?: unknown } | undefined)?.responses;
+		if (!Array.isArray(responses)) {
+			// No inner answers. Refused (4xx) or throttled (503) as a whole means nothing ran: each
+			// request gets that answer. Any other answer may follow running some of them.
+			const refused = (envelope.status >= 400 && envelope.status < 500) || envelope.status === 503;
+			for (const waiting of taken) {
+				if (refused) waiting.resolve(envelope);
+				else waiting.reject(new BatchEnvelopeError(`$batch answered ${envelope.status} without inner responses`));
+			}
+			return;
+		}
+		const byId = new Map((responses as IDataObject[]).map((r) => [String(r.id), r]));
+		const notRun: Waiting[] = [];
+		taken.forEach((waiting, index) => {
+			const answer = byId.get(String(index + 1));
+			if (!answer) waiting.reject(new BatchEnvelopeError(`$batch left request ${index + 1} without an answer`));
+			else if (answer.status === 424) notRun.push(waiting);
+			else waiting.resolve({ status: Number(answer.status), headers: lowerCase(answer.headers), body: answer.body ?? '' });
+		});
+		if (notRun.length) {
+			this.queue.unshift(...notRun);
+			this.kick();
+		}
+	}
+}
