@@ -54,6 +54,20 @@ test('40 sends at once: two $batch calls of 20, each mail once, never more than 
 	expect(stats.throttled).toBe(0); // 4 chains per batch, one per slot
 });
 
+test('calls that cannot share a batch (bytes of a MIME download) and batches share the mailbox’s 4 slots: no 429', async () => {
+	const graph = await client();
+	const message = contoso.emu.seedMessage(ALICE, 'inbox', { subject: 'raw one', body: { contentType: 'text', content: 'raw' } });
+	contoso.emu.resetStats();
+	contoso.emu.setLatency(40);
+	const downloads = Array.from({ length: 6 }, () => graph.request<Buffer>({ url: `${alice}/messages/${message.id}/$value`, binary: true }));
+	const sends = subjects('mixed', 30).map((s) => graph.request(sendMail(s)));
+	const bytes = await Promise.all(downloads);
+	await Promise.all(sends);
+	expect(bytes.every((b) => b.toString().includes('raw one'))).toBe(true);
+	expect(arrived('mixed')).toHaveLength(30);
+	expect(contoso.emu.stats().throttled).toBe(0);
+});
+
 test('one request alone goes out as itself', async () => {
 	const graph = await client();
 	await graph.request(sendMail('alone 0'));

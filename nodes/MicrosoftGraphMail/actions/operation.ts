@@ -1,7 +1,7 @@
 /** What every operation of the Microsoft Graph Mail node provides. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import type { GraphClient } from '../../shared/transport/graphClient';
-import { BATCH } from '../../shared/transport/limits';
+import { BATCH, MAILBOX_CONCURRENCY } from '../../shared/transport/limits';
 
 export interface MailOperation {
 	/** The entry in the Operation list (`value` is the operation's key). */
@@ -13,10 +13,10 @@ export interface MailOperation {
 }
 
 /**
- * Items in flight by default: a full batch out and a full batch waiting, so the mailbox's slots
- * never idle. The slots, not this number, keep Graph's 4 concurrent requests per mailbox.
+ * Items in flight by default: enough for a full $batch (one chain of 20) on each of the mailbox's
+ * 4 slots. The slots, not this number, keep Graph's 4 concurrent requests per mailbox.
  */
-export const DEFAULT_PARALLEL_ITEMS = 2 * BATCH.maxRequests;
+export const DEFAULT_PARALLEL_ITEMS = MAILBOX_CONCURRENCY * BATCH.maxRequests;
 export const MAX_PARALLEL_ITEMS = 200;
 
 /** How many items run at once and whether their requests share `$batch` calls: in every operation's Options. */

@@ -26,12 +26,11 @@ export const MAX_ATTACHMENT_BYTES = 150 * 1024 * 1024;
 
 /**
  * JSON $batch: at most 20 requests per batch, and Graph hands a batch to Outlook 4 at a time, so a
- * batch is at most 4 `dependsOn` chains of 5, each chain holding one of the mailbox's slots.
+ * batch is at most 4 `dependsOn` chains, each chain holding one of the mailbox's slots.
  */
 export const BATCH = {
 	maxRequests: 20,
 	maxChains: MAILBOX_CONCURRENCY,
-	chainLength: 5,
 	/** The whole body stays under Graph's 4 MB; a request whose body alone is bigger than this goes on its own. */
 	maxBodyBytes: MAX_REQUEST_BYTES - 64 * 1024,
 	maxPartBytes: 1024 * 1024,

@@ -1,8 +1,8 @@
 /**
  * Coalesces the requests of one sign-in to one mailbox into JSON `$batch` calls. Operations keep
  * asking for one request per item; what waits here while the mailbox's slots are busy goes out
- * together: at most BATCH.maxChains `dependsOn` chains of BATCH.chainLength, one slot per chain, as
- * Graph runs a batch four requests at a time. A request alone goes out as itself.
+ * together in `dependsOn` chains, one slot per chain (Graph runs a batch four requests at a time, so
+ * at most 4 chains a batch). A request alone goes out as itself.
  *
  * Each inner answer is handed back as if it had come alone (the caller's retry rules apply to it).
  * 424 means "not run because its dependency failed": such a request waits for the next batch here.
@@ -79,18 +79,28 @@ export class RequestBatcher {
 		// Items started together reach here within a turn of the event loop: let them join one batch.
 		await sleep(0);
 		while (this.queue.length) {
-			const releases = [await this.slots.acquire()];
+			const slots = [await this.slots.acquire()];
 			// More chains only while there are more requests than chains and slots are free now.
-			while (releases.length < BATCH.maxChains && this.queue.length > releases.length) {
+			while (slots.length < BATCH.maxChains && this.queue.length > slots.length) {
 				const release = this.slots.tryAcquire();
 				if (!release) break;
-				releases.push(release);
+				slots.push(release);
 			}
-			const taken = this.take(releases.length * BATCH.chainLength);
-			for (const release of releases.splice(Math.min(releases.length, taken.length))) release();
-			const done = () => releases.forEach((release) => release());
-			if (taken.length === 1) void this.alone(taken[0]).finally(done);
-			else void this.dispatch(taken, releases.length).finally(done);
+			// Spread what waits over the slots held, in chains as long as it allows: each envelope
+			// costs a round trip during which its slots do no work, so fewer, longer chains waste less.
+			const chainLength = Math.min(BATCH.maxRequests, Math.ceil(this.queue.length / slots.length));
+			const chains = Math.min(slots.length, Math.ceil(this.queue.length / chainLength));
+			for (const release of slots.splice(chains)) release();
+			const chainsPerBatch = Math.max(1, Math.floor(BATCH.maxRequests / chainLength));
+			while (slots.length) {
+				const held = slots.splice(0, chainsPerBatch);
+				const taken = this.take(held.length * chainLength);
+				// Bodies too big to fill every chain: fewer chains, the rest of the slots back.
+				for (const release of held.splice(Math.min(held.length, taken.length))) release();
+				const release = () => held.forEach((slot) => slot());
+				if (taken.length === 1) void this.alone(taken[0], release);
+				else void this.dispatch(taken, held.length, release);
+			}
 		}
 		this.pumping = false;
 	}
@@ -108,15 +118,22 @@ export class RequestBatcher {
 		return taken;
 	}
 
-	private async alone(waiting: Waiting): Promise<void> {
+	/*
+	 * Both release the slots as soon as Graph has answered, before handing answers out: what the
+	 * items do next (their output, the next item's parameters) must not keep the mailbox idle.
+	 */
+	private async alone(waiting: Waiting, release: () => void): Promise<void> {
 		try {
-			waiting.resolve(await waiting.part.alone());
+			const answer = await waiting.part.alone();
+			release();
+			waiting.resolve(answer);
 		} catch (error) {
+			release();
 			waiting.reject(error);
 		}
 	}
 
-	private async dispatch(taken: Waiting[], chains: number): Promise<void> {
+	private async dispatch(taken: Waiting[], chains: number, release: () => void): Promise<void> {
 		const requests = taken.map(({ part }, index) => ({
 			id: String(index + 1),
 			method: part.method,
@@ -131,9 +148,11 @@ export class RequestBatcher {
 		try {
 			envelope = await this.postBatch(requests, staleSince);
 		} catch (error) {
+			release();
 			for (const waiting of taken) waiting.reject(error);
 			return;
 		}
+		release();
 		const responses = (envelope.body as { responses?: unknown } | undefined)?.responses;
 		if (!Array.isArray(responses)) {
 			// No inner answers. Refused (4xx) or throttled (503) as a whole means nothing ran: each
