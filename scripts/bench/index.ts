@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark in one run against the emulator (50 ms of Graph latency and the
- * 4-per-mailbox limit on), printed as one table with the machine it ran on.
+ * 4-per-mailbox limit on), printed as one table with the machine it ran on. The last one runs the
+ * built package (dist/) in the pinned n8n of the end-to-end suite.
  */
 import * as os from 'os';
 
@@ -8,6 +9,7 @@ const BENCHES: Array<[string, string]> = [
 	['Send Mail', './sendMail'],
 	['Get Messages', './getMessages'],
 	['New Mail trigger', './trigger'],
+	['Inside a real n8n', './inN8n'],
 ];
 
 async function main() {
