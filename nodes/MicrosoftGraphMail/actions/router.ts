@@ -33,6 +33,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let next = 0;
+	client.itemsNotStarted = () => items.length - next;
 	const failures: { index: number; error: Error }[] = [];
 	const worker = async () => {
 		// After a failure (without continue-on-fail) no new item starts; those in flight finish.

@@ -106,6 +106,8 @@ export class GraphClient {
 	readonly node: INode;
 	/** Coalesce requests to one mailbox into JSON `$batch` calls (requestBatcher.ts). */
 	batching = true;
+	/** Items of this run not started yet (the router says): batches shape their chains by it. */
+	itemsNotStarted: () => number = () => 0;
 	private readonly batchers = new Map<Slots, RequestBatcher>();
 
 	constructor(
@@ -326,6 +328,7 @@ export class GraphClient {
 			const envelope: GraphCall = { method: 'POST', url: `${this.endpoints.graphBaseUrl}/$batch` };
 			batcher = new RequestBatcher(slots, async (requests, staleSince) =>
 				await this.send({ ...envelope, body: { requests } }, 'POST', envelope.url, randomUUID(), staleSince),
+				() => this.itemsNotStarted() > 0,
 			);
 			this.batchers.set(slots, batcher);
 		}

@@ -59,6 +59,8 @@ export class RequestBatcher {
 	constructor(
 		private readonly slots: Slots,
 		private readonly postBatch: PostBatch,
+		/** Whether more requests are on their way (items not started yet). */
+		private readonly moreToCome: () => boolean,
 	) {}
 
 	/** Resolves with the request's own answer, whether it went alone or inside a batch. */
@@ -88,7 +90,10 @@ export class RequestBatcher {
 			}
 			// Spread what waits over the slots held, in chains as long as it allows: each envelope
 			// costs a round trip during which its slots do no work, so fewer, longer chains waste less.
-			const chainLength = Math.min(BATCH.maxRequests, Math.ceil(this.queue.length / slots.length));
+			// When nothing more will come (the last items), spread it over all slots instead: the
+			// busy ones free up soon, and one long chain would leave them idle to the end.
+			const spreadOver = this.moreToCome() ? slots.length : BATCH.maxChains;
+			const chainLength = Math.min(BATCH.maxRequests, Math.ceil(this.queue.length / spreadOver));
 			const chains = Math.min(slots.length, Math.ceil(this.queue.length / chainLength));
 			for (const release of slots.splice(chains)) release();
 			const chainsPerBatch = Math.max(1, Math.floor(BATCH.maxRequests / chainLength));
