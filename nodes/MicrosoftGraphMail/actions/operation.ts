@@ -13,10 +13,11 @@ export interface MailOperation {
 }
 
 /**
- * Items in flight by default: enough for a full $batch (one chain of 20) on each of the mailbox's
- * 4 slots. The slots, not this number, keep Graph's 4 concurrent requests per mailbox.
+ * Items in flight by default: for each of the mailbox's 4 slots a full $batch (a chain of 20) out
+ * and one built and waiting, so a freed slot never waits for items to be prepared. The slots, not
+ * this number, keep Graph's 4 concurrent requests per mailbox.
  */
-export const DEFAULT_PARALLEL_ITEMS = MAILBOX_CONCURRENCY * BATCH.maxRequests;
+export const DEFAULT_PARALLEL_ITEMS = 2 * MAILBOX_CONCURRENCY * BATCH.maxRequests;
 export const MAX_PARALLEL_ITEMS = 200;
 
 /** How many items run at once and whether their requests share `$batch` calls: in every operation's Options. */
