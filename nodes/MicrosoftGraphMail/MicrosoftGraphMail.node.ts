@@ -1,10 +1,12 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { testGraphMailCredential } from '../shared/auth/credentialTest';
 import { authenticationField, CREDENTIAL_TEST_METHOD } from '../shared/descriptions/authentication';
 import { searchFolders } from '../shared/methods/folderSearch';
 import { resourceProperties, subtitleExpression } from './actions/operations';
 import { route } from './actions/router';
+import { sendAndWaitWebhook } from './actions/message/sendAndWait/webhook';
+import { sendAndWaitWebhooks } from './actions/message/sendAndWait/webhooks';
 import { getCategories } from './methods/masterCategories';
 
 export class MicrosoftGraphMail implements INodeType {
@@ -26,6 +28,8 @@ export class MicrosoftGraphMail implements INodeType {
 			{ name: 'microsoftGraphMailOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 			{ name: 'microsoftGraphMailPasswordApi', required: true, displayOptions: { show: { authentication: ['password'] } }, testedBy: 'testGraphMailCredential' },
 		],
+		// Served only while an execution waits at a Send and Wait node (restartWebhook), at its signed resume URL.
+		webhooks: sendAndWaitWebhooks,
 		properties: [
 			authenticationField,
 			...resourceProperties(),
@@ -37,6 +41,10 @@ export class MicrosoftGraphMail implements INodeType {
 		listSearch: { searchFolders },
 		loadOptions: { getCategories },
 	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await sendAndWaitWebhook.call(this);
+	}
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this);

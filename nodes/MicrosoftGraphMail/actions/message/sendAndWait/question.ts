@@ -1,0 +1,79 @@
+/** What is asked, read from the node's parameters: the same reading in execute and in the webhook. */
+import type { IDataObject } from 'n8n-workflow';
+
+export type ResponseType = 'approval' | 'freeText' | 'customForm';
+export type ButtonStyle = 'primary' | 'secondary';
+
+export interface Choice {
+	label: string;
+	style: ButtonStyle;
+	/** The value of the signed `approved` query parameter; 'true' for the one button of Free Text / Custom Form. */
+	approved: 'true' | 'false';
+}
+
+export interface FormField {
+	label: string;
+	type: 'checkbox' | 'date' | 'dropdown' | 'email' | 'number' | 'text' | 'textarea';
+	placeholder: string;
+	options: string[];
+	required: boolean;
+}
+
+export interface Question {
+	responseType: ResponseType;
+	subject: string;
+	message: string;
+	choices: Choice[];
+	fields: FormField[];
+	formTitle: string;
+	formDescription: string;
+	formButtonLabel: string;
+}
+
+/** How both contexts read a parameter (execute: of item 0; webhook: of the node). */
+export type ParameterReader = (name: string, fallback: unknown) => unknown;
+
+const style = (value: unknown, fallback: ButtonStyle): ButtonStyle => (value === 'primary' || value === 'secondary' ? value : fallback);
+const text = (value: unknown, fallback: string) => (typeof value === 'string' && value.trim() !== '' ? value : fallback);
+
+/** The free-text answer is one required text area. */
+export const FREE_TEXT_FIELD: FormField = { label: 'Response', type: 'textarea', placeholder: '', options: [], required: true };
+
+export function readFields(raw: unknown): FormField[] {
+	const rows = (Array.isArray(raw) ? raw : ((raw as IDataObject)?.values ?? [])) as IDataObject[];
+	return rows.map((row, i) => {
+		const options = ((row.fieldOptions as IDataObject)?.values as IDataObject[] | undefined) ?? [];
+		return {
+			label: text(row.fieldLabel, `Field ${i + 1}`),
+			type: (row.fieldType ?? 'text') as FormField['type'],
+			placeholder: String(row.placeholder ?? ''),
+			options: options.map((o) => String(o.option ?? '')).filter((o) => o !== ''),
+			required: row.requiredField === true,
+		};
+	});
+}
+
+export function readQuestion(read: ParameterReader): Question {
+	const responseType = String(read('responseType', 'approval')) as ResponseType;
+	const options = (read('options', {}) ?? {}) as IDataObject;
+	const subject = String(read('subject', '') ?? '');
+	const message = String(read('message', '') ?? '');
+	let choices: Choice[];
+	if (responseType === 'approval') {
+		const a = ((read('approvalOptions', {}) as IDataObject)?.values ?? {}) as IDataObject;
+		const approve: Choice = { label: text(a.approveLabel, 'Approve'), style: style(a.buttonApprovalStyle, 'primary'), approved: 'true' };
+		choices = a.approvalType === 'double' ? [approve, { label: text(a.disapproveLabel, 'Decline'), style: style(a.buttonDisapprovalStyle, 'secondary'), approved: 'false' }] : [approve];
+	} else {
+		choices = [{ label: text(options.messageButtonLabel, 'Respond'), style: 'primary', approved: 'true' }];
+	}
+	return {
+		responseType,
+		subject,
+		message,
+		choices,
+		fields: responseType === 'customForm' ? readFields(read('formFields', {})) : responseType === 'freeText' ? [FREE_TEXT_FIELD] : [],
+		formTitle: text(options.responseFormTitle, subject),
+		formDescription: text(options.responseFormDescription, message),
+		formButtonLabel: text(options.responseFormButtonLabel, 'Submit'),
+	};
+}
