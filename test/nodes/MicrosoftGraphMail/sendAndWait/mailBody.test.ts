@@ -102,3 +102,10 @@ describe('reading a submitted form', () => {
 		expect(readAnswers(fields, { 'field-0': '1', 'field-3': 'nope' })).toEqual({ ok: false, problem: '"Mail" must be an email address.' });
 	});
 });
+
+test('form fields in every shape n8n hands them over: rows as an array or one object, options missing', () => {
+	const one = question({ responseType: 'customForm', formFields: { values: { fieldLabel: 'Only', fieldType: 'dropdown', fieldOptions: { values: { option: 'X' } } } } });
+	expect(one.fields.map((f) => [f.label, f.options])).toEqual([['Only', ['X']]]);
+	const bare = question({ responseType: 'customForm', formFields: { values: [{ fieldLabel: 'N', fieldType: 'number', fieldOptions: {} }, 'junk'] } });
+	expect(bare.fields.map((f) => [f.label, f.options])).toEqual([['N', []]]);
+});

@@ -104,12 +104,27 @@ test('free text from a shared mailbox, with CC and an attachment: one Respond li
 	expect(waitingItems).toEqual([{ json: { n: 1 }, binary: expect.anything() }]);
 });
 
+test('custom form: fields as n8n resolves them (a dropdown with its options) are accepted, one Respond link', async () => {
+	const ann = addMailbox(contoso, 'ann-form');
+	await sendAndWait({
+		toRecipients: ann,
+		subject: 'Budget',
+		message: 'Fill in',
+		responseType: 'customForm',
+		formFields: { values: [{ fieldLabel: 'Amount', fieldType: 'number', requiredField: true }, { fieldLabel: 'Centre', fieldType: 'dropdown', fieldOptions: { values: [{ option: 'Sales' }, { option: 'R&D' }] } }] },
+	});
+	const [mail] = contoso.emu.messages(ann, 'inbox');
+	expect(links(mail.body.content).map((u) => u.searchParams.get('approved'))).toEqual(['true']);
+	expect(mail.body.content).toContain('>Respond</a>');
+});
+
 test('bad input: a field error naming the item and field, nothing sent', async () => {
 	const ann = addMailbox(contoso, 'ann-bad');
 	const cases: [IDataObject, RegExp][] = [
 		[{ toRecipients: ann, subject: 'x', message: '' }, /^Message: /],
 		[{ toRecipients: ann, subject: 'x', message: 'm', responseType: 'customForm', formFields: { values: [] } }, /^Form Fields: Add at least one field/],
 		[{ toRecipients: ann, subject: 'x', message: 'm', options: { limitWaitTime: { values: { resumeAmount: 0, resumeUnit: 'hours' } } } }, /^Limit Wait Time: /],
+		[{ toRecipients: ann, subject: 'x', message: 'm', responseType: 'customForm', formFields: { values: [{ fieldLabel: 'Pick', fieldType: 'dropdown', fieldOptions: { values: [] } }] } }, /^Form Fields: "Pick" is a dropdown without options/],
 		[{ toRecipients: 'not an address', subject: 'x', message: 'm' }, /^To: .*\[item 0\]/],
 		[{ toRecipients: '', subject: 'x', message: 'm' }, /^To: No recipient/],
 	];

@@ -71,80 +71,28 @@ export const FORM_FIELDS: INodeProperties = {
 					type: 'options',
 					default: 'text',
 					options: [
-						{
-							name: 'Checkbox',
-							value: 'checkbox',
-							description: 'Yes or no',
-						},
-						{
-							name: 'Date',
-							value: 'date',
-						},
-						{
-							name: 'Dropdown List',
-							value: 'dropdown',
-						},
-						{
-							name: 'Email',
-							value: 'email',
-						},
-						{
-							name: 'Number',
-							value: 'number',
-						},
-						{
-							name: 'Text',
-							value: 'text',
-						},
-						{
-							name: 'Textarea',
-							value: 'textarea',
-						},
-					]
+						{ name: 'Checkbox', value: 'checkbox', description: 'Yes or no' },
+						{ name: 'Date', value: 'date' },
+						{ name: 'Dropdown List', value: 'dropdown' },
+						{ name: 'Email', value: 'email' },
+						{ name: 'Number', value: 'number' },
+						{ name: 'Text', value: 'text' },
+						{ name: 'Textarea', value: 'textarea' },
+					],
 				},
-				{
-					displayName: 'Field Label',
-					name: 'fieldLabel',
-					type: 'string',
-					default: '',
-					placeholder: 'e.g. What is your name?',
-					description: 'Label shown above the field;	also the key of the answer in the output',
-						required:	true,
-				},
+				{ displayName: 'Field Label', name: 'fieldLabel', type: 'string', default: '', placeholder: 'e.g. What is your name?', description: 'Label shown above the field; also the key of the answer in the output', required: true },
 				{
 					displayName: 'Field Options',
 					name: 'fieldOptions',
 					type: 'fixedCollection',
-					default: {},
 					placeholder: 'Add Field Option',
-					options: [
-						{
-							displayName: 'Values',
-							name: 'values',
-								values:	[
-										{
-											displayName: 'Option',
-											name: 'option',
-											type: 'string',
-											default: '',
-										},
-								]
-						},
-						]
+					default: { values: [{ option: '' }] },
+					typeOptions: { multipleValues: true, sortable: true },
+					displayOptions: { show: { fieldType: ['dropdown'] } },
+					options: [{ displayName: 'Values', name: 'values', values: [{ displayName: 'Option', name: 'option', type: 'string', default: '' }] }],
 				},
-				{
-					displayName: 'Placeholder',
-					name: 'placeholder',
-					type: 'string',
-					default: '',
-				},
-				{
-					displayName: 'Required Field',
-					name: 'requiredField',
-					type: 'boolean',
-					default: false,
-					description: 'Whether the person must fill this field in before submitting',
-				},
+				{ displayName: 'Placeholder', name: 'placeholder', type: 'string', default: '', displayOptions: { hide: { fieldType: ['dropdown', 'checkbox', 'date'] } } },
+				{ displayName: 'Required Field', name: 'requiredField', type: 'boolean', default: false, description: 'Whether the person must fill this field in before submitting' },
 			],
 		},
 	],

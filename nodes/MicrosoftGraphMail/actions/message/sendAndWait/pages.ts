@@ -49,7 +49,7 @@ function fieldHtml(field: FormField, index: number, value: string): string {
 	}
 }
 
-/** Free Text and Custom Form: the form, with an error and the values given so far after a refused submission. */
+/** Free Text and Custom Form: the form (multipart, as n8n 2.x requires for a Custom Form's POST), with an error and the values given so far after a refused submission. */
 export function formPage(question: Question, problem?: string, values: Record<string, string> = {}): string {
 	const title = question.formTitle || 'Your response';
 	return page(
@@ -57,7 +57,7 @@ export function formPage(question: Question, problem?: string, values: Record<st
 		`<h1>${escapeHtml(title)}</h1>
 <p>${textToHtml(question.formDescription)}</p>
 ${problem ? `<p class="error">${escapeHtml(problem)}</p>` : ''}
-<form method="post">
+<form method="post" enctype="multipart/form-data">
 ${question.fields.map((f, i) => fieldHtml(f, i, values[`field-${i}`] ?? '')).join('\n')}
 <button type="submit" class="primary">${escapeHtml(question.formButtonLabel)}</button>
 </form>`,

@@ -39,10 +39,16 @@ const text = (value: unknown, fallback: string) => (typeof value === 'string' &&
 /** The free-text answer is one required text area. */
 export const FREE_TEXT_FIELD: FormField = { label: 'Response', type: 'textarea', placeholder: '', options: [], required: true };
 
+/** A fixedCollection's rows: an array, one object, or nothing (n8n gives each shape). */
+function rowsOf(value: unknown): IDataObject[] {
+	if (Array.isArray(value)) return value.filter((v) => v && typeof v === 'object') as IDataObject[];
+	return value && typeof value === 'object' ? [value as IDataObject] : [];
+}
+
 export function readFields(raw: unknown): FormField[] {
-	const rows = (Array.isArray(raw) ? raw : ((raw as IDataObject)?.values ?? [])) as IDataObject[];
+	const rows = Array.isArray(raw) ? rowsOf(raw) : rowsOf((raw as IDataObject | undefined)?.values);
 	return rows.map((row, i) => {
-		const options = ((row.fieldOptions as IDataObject)?.values as IDataObject[] | undefined) ?? [];
+		const options = rowsOf((row.fieldOptions as IDataObject | undefined)?.values);
 		return {
 			label: text(row.fieldLabel, `Field ${i + 1}`),
 			type: (row.fieldType ?? 'text') as FormField['type'],

@@ -27,6 +27,12 @@ function sendPage(ctx: IWebhookFunctions, status: number, html: string): IWebhoo
 	return { noWebhookResponse: true };
 }
 
+/** The submitted fields: n8n puts a multipart form's under `data` (2.x requires multipart for Custom Form), a url-encoded one's at the top. */
+function formBody(raw: IDataObject | undefined): IDataObject {
+	const data = raw?.data;
+	return data && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : (raw ?? {});
+}
+
 export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
 	const q = question(this);
@@ -39,7 +45,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	}
 
 	if (req.method !== 'POST') return sendPage(this, 200, formPage(q));
-	const body = (this.getBodyData() ?? {}) as IDataObject;
+	const body = formBody(this.getBodyData());
 	const answer = readAnswers(q.fields, body);
 	if (!answer.ok) return sendPage(this, 400, formPage(q, answer.problem, formValues(body)));
 	if (q.responseType === 'freeText') {
