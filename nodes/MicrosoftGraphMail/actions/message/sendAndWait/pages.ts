@@ -74,3 +74,12 @@ export function recordedPage(question: Question, summary: string): string {
 <p>The workflow continues with it. You can close this page.</p>`,
 	);
 }
+
+/** A link that is not the one n8n signed for this execution (guessed, altered, cut short): nothing was recorded. */
+export function refusedPage(): string {
+	return page(
+		'Link not valid',
+		`<h1>This link is not valid</h1>
+<p>It does not match the link that was sent, so no response was recorded. Open the link from the mail again, unchanged.</p>`,
+	);
+}

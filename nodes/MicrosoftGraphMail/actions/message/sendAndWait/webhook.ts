@@ -1,11 +1,14 @@
 /**
- * The node's webhook while an execution waits: n8n has already checked the link's signature (a
- * guessed or altered link gets n8n's refusal page and never reaches this code) and that this
- * execution is still waiting at this node. GET shows a page; POST records the answer and resumes.
+ * The node's webhook while an execution waits at it. n8n 2.x has already checked the link's
+ * signature (a guessed or altered link gets n8n's "Invalid Form Link" page) and that this execution
+ * is still waiting here; this code checks the signature once more with n8n's own signing helper
+ * (n8n 1.x checks only when asked to) and refuses with its own page. GET shows a page; POST
+ * records the answer and resumes the execution.
  */
+import { timingSafeEqual } from 'crypto';
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 import { formValues, readAnswers } from './answers';
-import { confirmChoicePage, formPage, recordedPage } from './pages';
+import { confirmChoicePage, formPage, recordedPage, refusedPage } from './pages';
 import { readQuestion, type Question } from './question';
 
 function question(ctx: IWebhookFunctions): Question {
@@ -33,8 +36,25 @@ function formBody(raw: IDataObject | undefined): IDataObject {
 	return data && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : (raw ?? {});
 }
 
+/**
+ * Whether the request carries the signature n8n gives this execution's link for this answer. When
+ * this n8n cannot sign here, n8n's own check (2.x: always, before this code) is what protects.
+ */
+function signedForThisExecution(ctx: IWebhookFunctions, approved: unknown): boolean {
+	const given = ctx.getRequestObject().query.signature;
+	if (typeof given !== 'string' || (approved !== 'true' && approved !== 'false')) return false;
+	let expected: string | null;
+	try {
+		expected = new URL(ctx.getSignedResumeUrl({ approved })).searchParams.get('signature');
+	} catch {
+		return true;
+	}
+	return expected !== null && expected.length === given.length && timingSafeEqual(Buffer.from(expected), Buffer.from(given));
+}
+
 export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const req = this.getRequestObject();
+	if (!signedForThisExecution(this, req.query.approved)) return sendPage(this, 401, refusedPage());
 	const q = question(this);
 	const approved = req.query.approved === 'false' ? 'false' : 'true';
 
