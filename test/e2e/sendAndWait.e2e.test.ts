@@ -11,11 +11,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { credentialRef, credentials, DAEMON_APP, nodeId, setNodePackage, setupTenant, TENANT, USERS } from './fixtures';
 import { watchSecret } from '../harness/leakWatch';
+import { chromiumInstalled, launchEditorBrowser } from './editorBrowser';
 import { createN8n, httpsRequest, N8n, nodeOutput, REPO_ROOT, waitFor, type HttpResult } from './n8nHarness';
 
 jest.setTimeout(6 * 60_000);
 
 const DIST = path.join(REPO_ROOT, 'dist');
+/** SEND_AND_WAIT_SCREENSHOTS=docs: the browser test also writes the README's screenshots there. */
+const SHOTS = process.env.SEND_AND_WAIT_SCREENSHOTS ? path.resolve(REPO_ROOT, process.env.SEND_AND_WAIT_SCREENSHOTS) : undefined;
 watchSecret(DAEMON_APP.secret.value, ...Object.values(USERS).map((u) => u.password));
 
 const WF = { approval: 'e2eSendWaitAppr1', freeText: 'e2eSendWaitText1', customForm: 'e2eSendWaitForm1' } as const;
@@ -261,5 +264,49 @@ describe('Send and Wait for Response in a real n8n', () => {
 		const late = await call(expiring.links.Approve, {});
 		expect([late.status, late.body.includes('No action required')]).toEqual([200, true]);
 		expect((await finished(expiringId)).record[0].timedOut).toBe(true);
+	});
+	(chromiumInstalled() ? it : it.skip)('in a browser: the person opens the link from the mail, confirms, and the workflow continues (n8n\'s sandboxed page lets the form post)', async () => {
+		const tag = crypto.randomUUID().slice(0, 8);
+		const subject = `Approve purchase order 4711 (${tag})`;
+		await ask('approval', { to: USERS.alice.upn, subject });
+		const { html, links } = await mailTo(USERS.alice.upn, subject);
+		const id = executionIdOf(links.Approve);
+		await waiting(id);
+		const browser = await launchEditorBrowser();
+		try {
+			const { page } = browser;
+			await page.setViewportSize({ width: 900, height: 640 });
+			if (SHOTS) {
+				// The mail roughly as a mail client shows it: headers, then the HTML body.
+				const header = `<div style="font-family:Segoe UI,Arial,sans-serif;border-bottom:1px solid #ddd;padding:12px 16px;background:#fafafa"><div style="font-size:18px;font-weight:600">${subject.replace(/</g, '&lt;')}</div><div style="color:#555;font-size:13px;margin-top:4px">From: Service Mailbox &lt;${USERS.service.upn}&gt; · To: ${USERS.alice.upn}</div></div>`;
+				await page.setContent(html.replace(/<body([^>]*)>/, `<body$1>${header}<div style="padding:8px 16px">`));
+				await page.screenshot({ path: path.join(SHOTS, 'send-and-wait-mail.png') });
+			}
+			await page.goto(links.Approve);
+			await page.getByRole('button', { name: 'Approve' }).waitFor();
+			if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'send-and-wait-confirm.png') });
+			expect(await execution(id)).toBe('waiting');
+			await page.getByRole('button', { name: 'Approve' }).click();
+			await page.getByText('Thanks, your response was recorded').waitFor();
+			if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'send-and-wait-recorded.png') });
+			expect((await finished(id)).record).toEqual([{ data: { approved: true } }]);
+
+			if (SHOTS) {
+				const formSubject = `Which budget? (${tag})`;
+				await ask('customForm', { to: USERS.alice.upn, subject: formSubject });
+				const form = await mailTo(USERS.alice.upn, formSubject);
+				await waiting(executionIdOf(form.links.Respond));
+				await page.goto(form.links.Respond);
+				await page.getByRole('button', { name: 'Submit' }).waitFor();
+				await page.screenshot({ path: path.join(SHOTS, 'send-and-wait-form.png') });
+				await page.getByLabel(/Amount/).fill('1200');
+				await page.getByLabel(/Cost centre/).selectOption('R&D');
+				await page.getByRole('button', { name: 'Submit' }).click();
+				await page.getByText('Thanks, your response was recorded').waitFor();
+				expect((await finished(executionIdOf(form.links.Respond))).record).toEqual([{ data: { Amount: 1200, 'Cost centre': 'R&D' } }]);
+			}
+		} finally {
+			await browser.close();
+		}
 	});
 });
