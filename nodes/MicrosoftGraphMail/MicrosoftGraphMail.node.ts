@@ -7,6 +7,7 @@ import { resourceProperties, subtitleExpression } from './actions/operations';
 import { route } from './actions/router';
 import { sendAndWaitWebhook } from './actions/message/sendAndWait/webhook';
 import { sendAndWaitWebhooks } from './actions/message/sendAndWait/webhooks';
+import { OUTPUTS_EXPRESSION } from './actions/message/sendAndWait/description';
 import { getCategories } from './methods/masterCategories';
 
 export class MicrosoftGraphMail implements INodeType {
@@ -21,7 +22,8 @@ export class MicrosoftGraphMail implements INodeType {
 		defaults: { name: 'Microsoft Graph Mail' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// One main output; Send and Wait with On Timeout = Timed Out output has a second one.
+		outputs: OUTPUTS_EXPRESSION,
 		credentials: [
 			{ name: 'microsoftGraphMailClientCredentialsApi', required: true, displayOptions: { show: { authentication: ['clientCredentials'] } }, testedBy: 'testGraphMailCredential' },
 			// n8n tests OAuth2 credentials itself (is a token stored?) and never calls a node's test for them.

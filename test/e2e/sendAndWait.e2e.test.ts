@@ -70,15 +70,20 @@ function askWorkflow(kind: Kind) {
 					subject: '={{ $json.body.subject }}',
 					message: 'Invoice <7> from "Fabrikam" & Co.\nPlease decide.',
 					...byKind[kind],
-					options: { limitWaitTime: { values: { resumeAmount: '={{ $json.body.limitSeconds ?? 86400 }}', resumeUnit: 'seconds' } } },
+					options: {
+						limitWaitTime: { values: { resumeAmount: '={{ $json.body.limitSeconds ?? 86400 }}', resumeUnit: 'seconds' } },
+						// Free text: a Timed Out output; the others: the timeout marker on the one output.
+						...(kind === 'freeText' ? { onTimeout: 'output' } : {}),
+					},
 				},
 				credentials: credentialRef('clientCredentials'),
 			},
 			{ id: nodeId(id, 'Record'), name: 'Record', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 0], parameters: {} },
+			{ id: nodeId(id, 'Timed Out'), name: 'Timed Out', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [440, 200], parameters: {} },
 		],
 		connections: {
 			Start: { main: [[{ node: ASK, type: 'main', index: 0 }]] },
-			[ASK]: { main: [[{ node: 'Record', type: 'main', index: 0 }]] },
+			[ASK]: { main: kind === 'freeText' ? [[{ node: 'Record', type: 'main', index: 0 }], [{ node: 'Timed Out', type: 'main', index: 0 }]] : [[{ node: 'Record', type: 'main', index: 0 }]] },
 		},
 	};
 }
@@ -163,7 +168,7 @@ describe('Send and Wait for Response in a real n8n', () => {
 	async function finished(id: string) {
 		await waitFor(async () => (await execution(id)) === 'success', 90_000, `execution ${id} to succeed`, 500);
 		const [e] = (await n8n.executions()).filter((x) => x.id === id);
-		return { ask: nodeOutput(e.data, ASK), record: nodeOutput(e.data, 'Record') };
+		return { ask: nodeOutput(e.data, ASK), record: nodeOutput(e.data, 'Record'), timedOut: nodeOutput(e.data, 'Timed Out') };
 	}
 	/** A link clicked in a browser (GET), or the form on its page submitted (POST) as the page's form encodes it. */
 	function call(link: string, form?: Record<string, string>, multipart = false): Promise<HttpResult> {
@@ -231,7 +236,9 @@ describe('Send and Wait for Response in a real n8n', () => {
 		expect(textPage.body).toContain('<form method="post" enctype="multipart/form-data">');
 		expect(textPage.body).toContain('<textarea id="field-0" name="field-0" required>');
 		expect((await call(text.links.Respond, { 'field-0': 'Because <the> client asked' }, true)).status).toBe(200);
-		expect((await finished(executionIdOf(text.links.Respond))).record).toEqual([{ data: { text: 'Because <the> client asked' } }]);
+		const textOut = await finished(executionIdOf(text.links.Respond));
+		expect(textOut.record).toEqual([{ data: { text: 'Because <the> client asked' } }]);
+		expect(textOut.timedOut).toEqual([]);
 
 		const refused = await call(form.links.Respond, { 'field-0': 'lots', 'field-1': 'Sales' }, true);
 		expect(refused.status).toBe(400);
@@ -241,14 +248,17 @@ describe('Send and Wait for Response in a real n8n', () => {
 		expect((await finished(executionIdOf(form.links.Respond))).record).toEqual([{ data: { Amount: 1200, 'Cost centre': 'R&D' } }]);
 	});
 
-	it('survives an n8n restart while waiting; the time limit fires with the timeout marker; a link after the timeout resumes nothing', async () => {
+	it('survives an n8n restart while waiting; the time limit fires with the timeout marker, or on the Timed Out output; a link after the timeout resumes nothing', async () => {
 		const tag = crypto.randomUUID().slice(0, 8);
 		await ask('approval', { to: USERS.alice.upn, subject: `Across a restart (${tag})` });
 		await ask('approval', { to: USERS.alice.upn, subject: `Nobody answers (${tag})`, limitSeconds: 4 });
+		await ask('freeText', { to: USERS.alice.upn, subject: `Nobody writes (${tag})`, limitSeconds: 4 });
 		const across = await mailTo(USERS.alice.upn, `Across a restart (${tag})`);
 		const expiring = await mailTo(USERS.alice.upn, `Nobody answers (${tag})`);
 		const waitingId = executionIdOf(across.links.Decline);
 		const expiringId = executionIdOf(expiring.links.Approve);
+		const unwritten = await mailTo(USERS.alice.upn, `Nobody writes (${tag})`);
+		const unwrittenId = executionIdOf(unwritten.links.Respond);
 		await waiting(waitingId);
 		await waiting(expiringId).catch(() => undefined); // may already have timed out
 
@@ -261,6 +271,10 @@ describe('Send and Wait for Response in a real n8n', () => {
 
 		const timedOut = await finished(expiringId);
 		expect(timedOut.record).toEqual([{ timedOut: true, data: {}, waitedUntil: expect.any(String), messageSubject: `Nobody answers (${tag})` }]);
+		// Timed Out output: the marker leaves on it; the Response branch does not run.
+		const unwrittenOut = await finished(unwrittenId);
+		expect(unwrittenOut.timedOut).toEqual([expect.objectContaining({ timedOut: true, messageSubject: `Nobody writes (${tag})` })]);
+		expect(unwrittenOut.record).toEqual([]);
 		const late = await call(expiring.links.Approve, {});
 		expect([late.status, late.body.includes('No action required')]).toEqual([200, true]);
 		expect((await finished(expiringId)).record[0].timedOut).toBe(true);

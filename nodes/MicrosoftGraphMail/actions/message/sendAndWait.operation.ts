@@ -12,7 +12,7 @@ import type { MailOperation } from '../operation';
 import { readDelivery, sendComposed, type SendInput } from './send.operation';
 import { readMailInput } from './send/mailInput';
 import { FieldError } from './send/messageBuilder';
-import { sendAndWaitFieldList, WAIT_OPERATION } from './sendAndWait/description';
+import { hasTimedOutOutput, sendAndWaitFieldList, WAIT_OPERATION } from './sendAndWait/description';
 import { questionMailHtml, type MailLink } from './sendAndWait/mailBody';
 import { readQuestion } from './sendAndWait/question';
 import { waitTill } from './sendAndWait/waitLimit';
@@ -63,14 +63,19 @@ async function run(this: IExecuteFunctions, client: GraphClient): Promise<INodeE
 		if (!this.continueOnFail()) throw error;
 		return [[{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }]];
 	}
-	// On timeout n8n passes the items waiting at this node on unchanged: make them the marker.
+	// When the limit runs out n8n resumes without running this node: it passes on the items waiting
+	// at it (its first input, or with forwardAllOutputs each input to the same output). Make those the marker.
+	const timedOutOutput = hasTimedOutOutput(options);
 	if (options.onTimeout !== 'passThrough') {
 		const marker: INodeExecutionData = { json: { timedOut: true, data: {}, waitedUntil: until.toISOString(), messageSubject: sent.subject }, pairedItem: { item: 0 } };
-		const executeData = this.getExecuteData();
-		if (executeData?.data) executeData.data = { ...executeData.data, main: [[marker]] };
+		const executeData = this.getExecuteData() as ReturnType<IExecuteFunctions['getExecuteData']> & { metadata?: IDataObject };
+		if (executeData?.data) {
+			executeData.data = { ...executeData.data, main: timedOutOutput ? [[], [marker]] : [[marker]] };
+			if (timedOutOutput) executeData.metadata = { ...executeData.metadata, forwardAllOutputs: true };
+		}
 	}
 	await this.putExecutionToWait(until);
-	return [this.getInputData()];
+	return timedOutOutput ? [this.getInputData(), []] : [this.getInputData()];
 }
 
 export const sendAndWait: MailOperation = {

@@ -8,7 +8,12 @@ const approve = 'https://n8n.example/webhook-waiting/42/node-1?approved=true&sig
 const decline = 'https://n8n.example/webhook-waiting/42/node-1?approved=false&signature=def456';
 const hostile = 'Pay <b>now</b> & <script>alert(1)</script> "quoted" \'single\'\nSecond line';
 
-const question = (params: Record<string, unknown>) => readQuestion((name, fallback) => (name in params ? params[name] : fallback));
+/** Reads parameters as n8n's getNodeParameter does, dotted paths included. */
+const question = (params: Record<string, unknown>) =>
+	readQuestion((name, fallback) => {
+		const value = name.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), params);
+		return value === undefined ? fallback : value;
+	});
 
 describe('the question mail', () => {
 	const html = questionMailHtml({ subject: 'Invoice 7', message: hostile }, [

@@ -3,7 +3,7 @@
  * n8n's signed resume links, the execution is put to wait, bad input sends nothing.
  */
 import { createHmac } from 'crypto';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import { NodeHelpers, Workflow, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 import { InstanceSettings } from 'n8n-core';
 import { Container } from '@n8n/di';
 import { startContoso, type Contoso } from '../../../fixtures/contoso';
@@ -26,8 +26,9 @@ async function sendAndWait(parameters: IDataObject, items?: INodeExecutionData[]
 		items,
 	});
 	const output = (await node.execute.call(context)) as INodeExecutionData[][];
-	const internals = context as unknown as { runExecutionData: { waitTill?: Date }; executeData: { data: { main: INodeExecutionData[][] } } };
-	return { output, waitTill: internals.runExecutionData.waitTill, waitingItems: internals.executeData.data.main[0] };
+	const internals = context as unknown as { runExecutionData: { waitTill?: Date }; executeData: { data: { main: INodeExecutionData[][] }; metadata?: IDataObject } };
+	const { executeData } = internals;
+	return { output, waitTill: internals.runExecutionData.waitTill, waitingItems: executeData.data.main[0], waiting: executeData.data.main, metadata: executeData.metadata };
 }
 
 const links = (html: string) => [...html.matchAll(/<a href="([^"]+)" target/g)].map((m) => new URL(m[1].replace(/&amp;/g, '&')));
@@ -116,6 +117,19 @@ test('custom form: fields as n8n resolves them (a dropdown with its options) are
 	const [mail] = contoso.emu.messages(ann, 'inbox');
 	expect(links(mail.body.content).map((u) => u.searchParams.get('approved'))).toEqual(['true']);
 	expect(mail.body.content).toContain('>Respond</a>');
+});
+
+test('On Timeout = Timed Out output: two outputs; what n8n passes on at the limit is the marker on the second output', async () => {
+	const ann = addMailbox(contoso, 'ann-timedout');
+	const { output, waiting, metadata } = await sendAndWait({ toRecipients: ann, subject: 'Late?', message: 'm', options: { onTimeout: 'output', limitWaitTime: { values: { resumeAmount: 1, resumeUnit: 'minutes' } } } }, [{ json: { a: 1 } }]);
+	expect(output).toEqual([[{ json: { a: 1 } }], []]);
+	expect(waiting).toEqual([[], [{ json: expect.objectContaining({ timedOut: true, messageSubject: 'Late?' }), pairedItem: { item: 0 } }]]);
+	expect(metadata).toEqual(expect.objectContaining({ forwardAllOutputs: true }));
+	const workflow = new Workflow({ nodes: [{ id: 'n', name: 'G', type: 't', typeVersion: 1, position: [0, 0], parameters: { resource: 'message', operation: 'sendAndWait', options: { onTimeout: 'output' } } }], connections: {}, active: false, nodeTypes: { getByName: () => node, getByNameAndVersion: () => node, getKnownTypes: () => ({}) } as never });
+	expect(NodeHelpers.getNodeOutputs(workflow, workflow.getNode('G')!, node.description)).toEqual([
+		{ type: 'main', displayName: 'Response' },
+		{ type: 'main', displayName: 'Timed Out' },
+	]);
 });
 
 test('bad input: a field error naming the item and field, nothing sent', async () => {

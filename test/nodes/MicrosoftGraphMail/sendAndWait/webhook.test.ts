@@ -36,6 +36,9 @@ describe('approval', () => {
 		expect(post.page).toContain('<strong>Hold</strong>');
 		const yes = await call(approval, { method: 'POST', query: signed('true') });
 		expect(yes.result.workflowData).toEqual([[{ json: { data: { approved: true } }, pairedItem: { item: 0 } }]]);
+		// With a Timed Out output the answer still leaves on the first one.
+		const two = await call({ ...approval, options: { onTimeout: 'output' } }, { method: 'POST', query: signed('true') });
+		expect(two.result.workflowData).toEqual([[{ json: { data: { approved: true } }, pairedItem: { item: 0 } }], []]);
 	});
 
 	test('refused with a page, nothing resumed: the answer altered, the signature altered or missing, no answer', async () => {
@@ -67,6 +70,14 @@ describe('free text and custom form', () => {
 		const post = await call({ responseType: 'freeText' }, { method: 'POST', query: signed('true'), body: { data: { 'field-0': 'Not yet <b>' } } });
 		expect(post.result.workflowData).toEqual([[{ json: { data: { text: 'Not yet <b>' } }, pairedItem: { item: 0 } }]]);
 		expect(post.page).toContain('Not yet &lt;b&gt;');
+	});
+
+	test('an option given by an expression on the input item (not resolvable when the link is opened) spoils no other option', async () => {
+		const options = { limitWaitTime: { values: { resumeAmount: '={{ $("Start").item.json.limitSeconds }}', resumeUnit: 'seconds' } }, onTimeout: 'output', responseFormTitle: 'Tell us' };
+		const get = await call({ responseType: 'freeText', options }, { method: 'GET', query: signed('true') });
+		expect(get.page).toContain('<h1>Tell us</h1>');
+		const post = await call({ responseType: 'freeText', options }, { method: 'POST', query: signed('true'), body: { 'field-0': 'ok' } });
+		expect(post.result.workflowData).toEqual([[{ json: { data: { text: 'ok' } }, pairedItem: { item: 0 } }], []]);
 	});
 
 	test('custom form: a refused submission shows the form again with the problem (400) and resumes nothing; a good one resumes with the fields by label', async () => {

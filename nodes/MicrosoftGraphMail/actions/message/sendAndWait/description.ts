@@ -135,9 +135,14 @@ const WAIT_OPTIONS: INodeProperties[] = [
 		options: [
 			{ name: 'Continue With a Timeout Marker', value: 'marker', description: 'The node outputs one item { timedOut: true, data: {} }' },
 			{ name: 'Continue With the Input Items', value: 'passThrough', description: "The node's input items pass on unchanged (what n8n's built-in mail nodes do)" },
+			{
+				name: 'Continue on a Timed Out Output',
+				value: 'output',
+				description: 'The node gets a second output, Timed Out, with the marker item; connect a Stop and Error node there to fail the workflow. Needs n8n 2.x.',
+			},
 		],
 		default: 'marker',
-		description: 'What the node outputs when Limit Wait Time runs out before anyone answers. To fail the workflow then, follow with an If on timedOut and a Stop and Error node.',
+		description: 'What the node outputs when Limit Wait Time runs out before anyone answers',
 	},
 	{ displayName: 'Response Form Button Label', name: 'responseFormButtonLabel', type: 'string', default: 'Submit' },
 	{ displayName: 'Response Form Description', name: 'responseFormDescription', type: 'string', default: '', description: 'Shown above the form; the Message when empty' },
@@ -193,3 +198,8 @@ function sendAndWaitFields(): INodeProperties[] {
 }
 
 export const sendAndWaitFieldList = sendAndWaitFields();
+
+/** On Timeout = Timed Out output: a second output; every other case: the one main output. */
+export const OUTPUTS_EXPRESSION = `={{ $parameter.operation === "${WAIT_OPERATION}" && ($parameter.options ?? {}).onTimeout === "output" ? [{ type: "main", displayName: "Response" }, { type: "main", displayName: "Timed Out" }] : ["main"] }}`;
+
+export const hasTimedOutOutput = (options: { onTimeout?: unknown } | undefined) => options?.onTimeout === 'output';

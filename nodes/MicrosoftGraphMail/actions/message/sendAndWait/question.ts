@@ -28,6 +28,8 @@ export interface Question {
 	formTitle: string;
 	formDescription: string;
 	formButtonLabel: string;
+	/** On Timeout = Timed Out output: the node has two outputs, answers leave on the first. */
+	timedOutOutput: boolean;
 }
 
 /** How both contexts read a parameter (execute: of item 0; webhook: of the node). */
@@ -61,7 +63,8 @@ export function readFields(raw: unknown): FormField[] {
 
 export function readQuestion(read: ParameterReader): Question {
 	const responseType = String(read('responseType', 'approval')) as ResponseType;
-	const options = (read('options', {}) ?? {}) as IDataObject;
+	// Option by option: one that cannot be resolved (an expression on the input, in the webhook) spoils no other.
+	const option = (name: string) => read(`options.${name}`, '');
 	const subject = String(read('subject', '') ?? '');
 	const message = String(read('message', '') ?? '');
 	let choices: Choice[];
@@ -70,7 +73,7 @@ export function readQuestion(read: ParameterReader): Question {
 		const approve: Choice = { label: text(a.approveLabel, 'Approve'), style: style(a.buttonApprovalStyle, 'primary'), approved: 'true' };
 		choices = a.approvalType === 'double' ? [approve, { label: text(a.disapproveLabel, 'Decline'), style: style(a.buttonDisapprovalStyle, 'secondary'), approved: 'false' }] : [approve];
 	} else {
-		choices = [{ label: text(options.messageButtonLabel, 'Respond'), style: 'primary', approved: 'true' }];
+		choices = [{ label: text(option('messageButtonLabel'), 'Respond'), style: 'primary', approved: 'true' }];
 	}
 	return {
 		responseType,
@@ -78,8 +81,9 @@ export function readQuestion(read: ParameterReader): Question {
 		message,
 		choices,
 		fields: responseType === 'customForm' ? readFields(read('formFields', {})) : responseType === 'freeText' ? [FREE_TEXT_FIELD] : [],
-		formTitle: text(options.responseFormTitle, subject),
-		formDescription: text(options.responseFormDescription, message),
-		formButtonLabel: text(options.responseFormButtonLabel, 'Submit'),
+		formTitle: text(option('responseFormTitle'), subject),
+		formDescription: text(option('responseFormDescription'), message),
+		formButtonLabel: text(option('responseFormButtonLabel'), 'Submit'),
+		timedOutOutput: option('onTimeout') === 'output',
 	};
 }

@@ -80,8 +80,10 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 
 /** The webhook's items become the node's output (n8n resumes the execution with them). */
 function resume(ctx: IWebhookFunctions, q: Question, data: IDataObject, summary: string): IWebhookResponseData {
+	const answer = [{ json: { data }, pairedItem: { item: 0 } }];
 	return {
 		webhookResponse: recordedPage(q, summary),
-		workflowData: [[{ json: { data }, pairedItem: { item: 0 } }]],
+		// The answer always leaves on the first output (Response); a Timed Out output stays empty.
+		workflowData: q.timedOutOutput ? [answer, []] : [answer],
 	};
 }
