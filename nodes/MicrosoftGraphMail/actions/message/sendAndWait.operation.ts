@@ -32,37 +32,51 @@ function fieldError(ctx: IExecuteFunctions, field: string, message: string): Nod
 	return new NodeOperationError(ctx.getNode(), `${field}: ${message} [item 0]`, { itemIndex: 0, description: 'Nothing was sent.' });
 }
 
-async function run(this: IExecuteFunctions, client: GraphClient): Promise<INodeExecutionData[][]> {
-	const question = readQuestion((name, fallback) => this.getNodeParameter(name, 0, fallback));
-	if (question.message.trim() === '') throw fieldError(this, 'Message', 'Enter the text the person reads above the buttons');
-	if (question.responseType === 'customForm' && question.fields.length === 0) throw fieldError(this, 'Form Fields', 'Add at least one field');
+interface Prepared {
+	input: SendInput;
+	until: Date;
+	options: IDataObject;
+}
+
+/** Everything checked before anything is sent: a bad item sends nothing. */
+function prepare(ctx: IExecuteFunctions): Prepared {
+	const question = readQuestion((name, fallback) => ctx.getNodeParameter(name, 0, fallback));
+	if (question.message.trim() === '') throw fieldError(ctx, 'Message', 'Enter the text the person reads above the buttons');
+	if (question.responseType === 'customForm' && question.fields.length === 0) throw fieldError(ctx, 'Form Fields', 'Add at least one field');
 	for (const field of question.fields) {
-		if (field.type === 'dropdown' && field.options.length === 0) throw fieldError(this, 'Form Fields', `"${field.label}" is a dropdown without options`);
+		if (field.type === 'dropdown' && field.options.length === 0) throw fieldError(ctx, 'Form Fields', `"${field.label}" is a dropdown without options`);
 	}
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	let until: Date;
 	try {
 		until = waitTill((options.limitWaitTime as IDataObject | undefined)?.values as IDataObject | undefined);
 	} catch (error) {
-		throw fieldError(this, 'Limit Wait Time', (error as Error).message);
+		throw fieldError(ctx, 'Limit Wait Time', (error as Error).message);
 	}
 	let input: SendInput;
 	try {
-		input = { ...readDelivery({}), ...readMailInput(this, 0, options), saveToSentItems: options.saveToSentItems !== false, options };
+		input = { ...readDelivery({}), ...readMailInput(ctx, 0, options), saveToSentItems: options.saveToSentItems !== false, options };
 	} catch (error) {
-		if (error instanceof FieldError) throw fieldError(this, error.field, error.message);
+		if (error instanceof FieldError) throw fieldError(ctx, error.field, error.message);
 		throw error;
 	}
 	input.bodyContentType = 'html';
-	input.bodyContent = questionMailHtml(question, signedLinks(this, question.choices));
+	input.bodyContent = questionMailHtml(question, signedLinks(ctx, question.choices));
+	return { input, until, options };
+}
 
+async function run(this: IExecuteFunctions, client: GraphClient): Promise<INodeExecutionData[][]> {
+	let prepared: Prepared;
 	let sent: IDataObject;
 	try {
-		sent = await sendComposed(this, client, 0, input);
+		prepared = prepare(this);
+		sent = await sendComposed(this, client, 0, prepared.input);
 	} catch (error) {
+		// Continue on fail: the error as the item, and no wait (nobody was asked).
 		if (!this.continueOnFail()) throw error;
 		return [[{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }]];
 	}
+	const { until, options } = prepared;
 	// When the limit runs out n8n resumes without running this node: it passes on the items waiting
 	// at it (its first input, or with forwardAllOutputs each input to the same output). Make those the marker.
 	const timedOutOutput = hasTimedOutOutput(options);

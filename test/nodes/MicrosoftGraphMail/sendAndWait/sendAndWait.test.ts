@@ -18,8 +18,9 @@ afterAll(async () => {
 	await contoso?.emu.stop();
 });
 
-async function sendAndWait(parameters: IDataObject, items?: INodeExecutionData[]) {
+async function sendAndWait(parameters: IDataObject, items?: INodeExecutionData[], continueOnFail = false) {
 	const { context } = executeContext({
+		continueOnFail,
 		nodeType: node,
 		parameters: { authentication: 'clientCredentials', resource: 'message', operation: 'sendAndWait', mailbox: ALICE, ...parameters } as never,
 		credentials: { microsoftGraphMailClientCredentialsApi: contoso.clientCredentials },
@@ -146,5 +147,16 @@ test('bad input: a field error naming the item and field, nothing sent', async (
 		const error = await failureOf(sendAndWait(parameters));
 		expect(error.message).toMatch(message);
 	}
+	expect(contoso.emu.messages(ann, 'inbox')).toHaveLength(0);
+});
+
+test('continue on fail: a bad item or a Graph refusal becomes the error item, nobody is asked, the execution does not wait', async () => {
+	const ann = addMailbox(contoso, 'ann-continue');
+	const bad = await sendAndWait({ toRecipients: ann, subject: 'x', message: '' }, undefined, true);
+	expect(bad.output).toEqual([[{ json: { error: expect.stringMatching(/^Message: /) }, pairedItem: { item: 0 } }]]);
+	expect(bad.waitTill).toBeUndefined();
+	const refused = await sendAndWait({ mailbox: 'nobody@contoso.onmicrosoft.com', toRecipients: ann, subject: 'x', message: 'm' }, undefined, true);
+	expect(refused.output[0][0].json.error).toEqual(expect.any(String));
+	expect(refused.waitTill).toBeUndefined();
 	expect(contoso.emu.messages(ann, 'inbox')).toHaveLength(0);
 });
