@@ -61,7 +61,7 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	if (q.responseType === 'approval') {
 		const choice = q.choices.find((c) => c.approved === approved) ?? q.choices[0];
 		if (req.method !== 'POST') return sendPage(this, 200, confirmChoicePage(q, choice));
-		return resume(this, q, { approved: approved === 'true' }, choice.label);
+		return resume(q, { approved: approved === 'true' }, choice.label);
 	}
 
 	if (req.method !== 'POST') return sendPage(this, 200, formPage(q));
@@ -70,16 +70,16 @@ export async function sendAndWaitWebhook(this: IWebhookFunctions): Promise<IWebh
 	if (!answer.ok) return sendPage(this, 400, formPage(q, answer.problem, formValues(body)));
 	if (q.responseType === 'freeText') {
 		const text = String(answer.values[q.fields[0].label] ?? '');
-		return resume(this, q, { text }, text);
+		return resume(q, { text }, text);
 	}
 	const summary = Object.entries(answer.values)
 		.map(([k, v]) => `${k}: ${String(v)}`)
 		.join(' · ');
-	return resume(this, q, answer.values, summary);
+	return resume(q, answer.values, summary);
 }
 
 /** The webhook's items become the node's output (n8n resumes the execution with them). */
-function resume(ctx: IWebhookFunctions, q: Question, data: IDataObject, summary: string): IWebhookResponseData {
+function resume(q: Question, data: IDataObject, summary: string): IWebhookResponseData {
 	const answer = [{ json: { data }, pairedItem: { item: 0 } }];
 	return {
 		webhookResponse: recordedPage(q, summary),
