@@ -4,7 +4,7 @@
  * static data) that n8n gives a node. Only the credential store is ours: it hands out the test's
  * credential data and calls the credential type's `authenticate`, as n8n's CredentialsHelper does.
  */
-import { ExecuteContext, PollContext } from 'n8n-core';
+import { ExecuteContext, PollContext, WebhookContext } from 'n8n-core';
 import {
 	createRunExecutionData,
 	Workflow,
@@ -17,6 +17,7 @@ import {
 	type INodeParameters,
 	type INodeType,
 	type INodeTypes,
+	type IWebhookData,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -164,4 +165,44 @@ export function pollContext(run: NodeRun & { activation?: 'init' | 'manual' | 'a
 		}
 	};
 	return { context, store, workflow, poll };
+}
+
+/** The HTTP exchange a webhook sees: the request n8n parsed, and what the node wrote to the response. */
+export interface WebhookExchange {
+	method: 'GET' | 'POST';
+	query?: Record<string, string>;
+	body?: IDataObject;
+}
+export interface WebhookReply {
+	status: number;
+	headers: Record<string, string>;
+	body: string;
+}
+
+/**
+ * An n8n webhook context for a node's `webhook()` while an execution waits (as n8n's waiting
+ * webhooks call it, with the execution id set); the express request and response are minimal stand-ins.
+ */
+export function webhookContext(run: NodeRun, exchange: WebhookExchange) {
+	const { node, workflow, additionalData } = buildWorkflow(run);
+	const reply: WebhookReply = { status: 200, headers: {}, body: '' };
+	const res = {
+		status(code: number) {
+			reply.status = code;
+			return res;
+		},
+		setHeader(name: string, value: string) {
+			reply.headers[name.toLowerCase()] = value;
+			return res;
+		},
+		end(body?: string) {
+			reply.body = body ?? '';
+			return res;
+		},
+	};
+	const req = { method: exchange.method, query: exchange.query ?? {}, body: exchange.body ?? {}, headers: {}, url: '/' };
+	Object.assign(additionalData, { httpRequest: req, httpResponse: res });
+	const webhookData = { httpMethod: exchange.method, node: node.name, path: node.id, webhookDescription: {}, workflowId: workflow.id } as unknown as IWebhookData;
+	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], createRunExecutionData());
+	return { context, reply };
 }

@@ -9,7 +9,9 @@ export interface MailOperation {
 	/** The fields it shows; each sets displayOptions.show.operation to its own value. */
 	fields: INodeProperties[];
 	/** Handles one input item. The router owns looping, parallelism, paired items and continue-on-fail. */
-	execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]>;
+	execute?(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]>;
+	/** Instead of execute: handles the whole input at once (Send and Wait: one mail, one wait per execution). */
+	run?(this: IExecuteFunctions, client: GraphClient): Promise<INodeExecutionData[][]>;
 }
 
 /**

@@ -29,6 +29,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (!operation) throw new NodeOperationError(this.getNode(), `Unknown operation "${key}" of resource "${resource}"`);
 	const client = await createGraphClient(this);
 	client.batching = this.getNodeParameter('options.batchRequests', 0, true) !== false;
+	if (operation.run) return await operation.run.call(this, client);
+	const execute = operation.execute;
+	if (!execute) throw new NodeOperationError(this.getNode(), `Operation "${key}" has nothing to run`);
 	const parallel = Math.max(1, Math.min(MAX_PARALLEL_ITEMS, Number(this.getNodeParameter('options.parallelItems', 0, DEFAULT_PARALLEL_ITEMS)) || 1));
 
 	const results: INodeExecutionData[][] = new Array(items.length);
@@ -40,7 +43,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		while (next < items.length && failures.length === 0) {
 			const index = next++;
 			try {
-				const output = await operation.execute.call(this, client, index);
+				const output = await execute.call(this, client, index);
 				results[index] = output.map((item) => ({ ...item, pairedItem: item.pairedItem ?? { item: index } }));
 			} catch (error) {
 				if (this.continueOnFail()) {
