@@ -13,7 +13,7 @@
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 import { createN8n, type N8n } from '../../test/e2e/n8nHarness';
-import { credentialRef, credentials, nodeId, PACKAGE_NAME, setupTenant, USERS } from '../../test/e2e/fixtures';
+import { countedItemsNodes, credentialRef, credentials, nodeId, PACKAGE_NAME, setupTenant, USERS } from '../../test/e2e/fixtures';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LATENCY_MS = 50;
@@ -75,15 +75,7 @@ function sendWorkflow(id: string, items: number, batching: boolean, prefix: stri
 		settings: {},
 		nodes: [
 			start(id),
-			{
-				id: nodeId(id, 'Items'),
-				name: 'Items',
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [200, 0],
-				parameters: { assignments: { assignments: [{ id: 'n', name: 'n', value: `={{ Array.from({ length: ${items} }, (_, i) => i) }}`, type: 'array' }] }, options: {} },
-			},
-			{ id: nodeId(id, 'Split'), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'n', options: {} } },
+			...countedItemsNodes(id, items),
 			graphNode(id, 'Measured', 600, {
 				operation: 'send',
 				toRecipients: RECIPIENT,

@@ -14,7 +14,7 @@
  */
 import { execSync } from 'child_process';
 import * as crypto from 'crypto';
-import { credentialRef, credentials, DAEMON_APP, forwardWorkflow, nodeId, PACKAGE_NAME, setupTenant, USERS } from './fixtures';
+import { countedItemsNodes, credentialRef, credentials, DAEMON_APP, forwardWorkflow, nodeId, PACKAGE_NAME, setupTenant, USERS } from './fixtures';
 import { watchSecret } from '../harness/leakWatch';
 import { createN8n, N8n, REPO_ROOT, sleep, waitFor } from './n8nHarness';
 import { startQueueServices, startWorker, type N8nWorker, type QueueServices } from './queueServices';
@@ -46,15 +46,7 @@ function sendWorkflow(name: string, opts: { keyed?: boolean } = {}) {
         webhookId: crypto.createHash('md5').update(id).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*/, '$1-$2-$3-$4-$5'),
         parameters: { httpMethod: 'POST', path: `queue-send-${name}`, responseMode: 'onReceived', options: {} },
       },
-      {
-        id: nodeId(id, 'Items'),
-        name: 'Items',
-        type: 'n8n-nodes-base.set',
-        typeVersion: 3.4,
-        position: [200, 0],
-        parameters: { assignments: { assignments: [{ id: 'n', name: 'n', value: `={{ Array.from({ length: ${MAILS_PER_WORKFLOW} }, (_, i) => i) }}`, type: 'array' }] }, options: {} },
-      },
-      { id: nodeId(id, 'Split'), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [400, 0], parameters: { fieldToSplitOut: 'n', options: {} } },
+      ...countedItemsNodes(id, MAILS_PER_WORKFLOW),
       {
         id: nodeId(id, 'Send Mail'),
         name: 'Send Mail',
