@@ -130,8 +130,9 @@ async function measure(n8n: N8n, emu: Emulator, run: Run): Promise<Record<string
 	// The printed run (data.resultData) or, when n8n prints none, the stored execution (resultData).
 	const [task] = (result.data ?? result).resultData.runData.Measured as Array<{ executionTime: number; data: { main: unknown[][] } }>;
 	const ceiling = (run.items * LATENCY_MS) / CONCURRENCY;
-	// The List node reads the folder (…/mailFolders/…): its pages are not the measured node's.
-	const requests = (stats.log as Array<{ path: string }>).filter((e) => !e.path.includes('/mailFolders/'));
+	// Graph requests only (not sign-in); the List node reads the folder (…/mailFolders/…): its pages are not the measured node's.
+	const requests = (stats.log as Array<{ path: string }>).filter((e) => /^(\/v1\.0\/|\$batch )/.test(e.path) && !e.path.includes('/mailFolders/'));
+	const inner = (stats.log as Array<{ path: string; ms: number }>).filter((e) => e.path.startsWith('$batch '));
 	return {
 		[`${run.name}: node time (ms)`]: task.executionTime,
 		[`${run.name}: share of ceiling ${run.items} × ${LATENCY_MS} ms / ${CONCURRENCY} = ${ceiling} ms`]: Number((ceiling / task.executionTime).toFixed(2)),
@@ -139,6 +140,7 @@ async function measure(n8n: N8n, emu: Emulator, run: Run): Promise<Record<string
 		[`${run.name}: HTTP requests to Graph`]: requests.filter((e) => !e.path.startsWith('$batch ')).length,
 		[`${run.name}: requests Graph ran (inner included)`]: requests.filter((e) => e.path !== '/v1.0/$batch').length,
 		[`${run.name}: 429s absorbed`]: stats.throttled,
+		...(inner.length ? { [`${run.name}: mean time of a request inside a batch at Graph (ms)`]: Math.round(inner.reduce((sum, e) => sum + e.ms, 0) / inner.length) } : {}),
 		...Object.fromEntries(Object.entries((await run.check?.()) ?? {}).map(([k, v]) => [`${run.name}: ${k}`, v])),
 	};
 }

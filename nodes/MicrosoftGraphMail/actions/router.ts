@@ -2,8 +2,9 @@
  * Runs the chosen operation over the input items: several at a time, output in input order,
  * paired items set, continue-on-fail honoured. Once, here, for every operation.
  */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { createGraphClient } from '../../shared/transport/graphClient';
+import { BATCH } from '../../shared/transport/limits';
 import { DEFAULT_PARALLEL_ITEMS, MAX_PARALLEL_ITEMS } from './operation';
 import { DEFAULT_RESOURCE, findOperation } from './operations';
 
@@ -54,7 +55,14 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+	// Workers start a batch's worth at a time: preparing an item (its parameters, expressions) is CPU
+	// work, and the first requests (and the sign-in) should go out while later items are prepared.
+	const workers: Promise<void>[] = [];
+	for (let w = 0; w < Math.min(parallel, items.length); w++) {
+		if (w > 0 && w % BATCH.maxRequests === 0) await sleep(0);
+		workers.push(worker());
+	}
+	await Promise.all(workers);
 
 	const failure = failures.sort((a, b) => a.index - b.index)[0];
 	if (failure) {

@@ -328,7 +328,7 @@ export class GraphClient {
 			const envelope: GraphCall = { method: 'POST', url: `${this.endpoints.graphBaseUrl}/$batch` };
 			batcher = new RequestBatcher(slots, async (requests, staleSince) =>
 				await this.send({ ...envelope, body: { requests } }, 'POST', envelope.url, randomUUID(), staleSince),
-				() => this.itemsNotStarted() > 0,
+				() => this.itemsNotStarted(),
 			);
 			this.batchers.set(slots, batcher);
 		}

@@ -72,8 +72,8 @@ export class RequestBatcher {
 	constructor(
 		private readonly slots: Slots,
 		private readonly postBatch: PostBatch,
-		/** Whether more requests are on their way (items not started yet). */
-		private readonly moreToCome: () => boolean,
+		/** How many more requests are on their way (about one per item not started yet). */
+		private readonly itemsToCome: () => number,
 	) {}
 
 	/** Resolves with the request's own answer, whether it went alone or inside a batch. */
@@ -103,10 +103,11 @@ export class RequestBatcher {
 			}
 			// Spread what waits over the slots held, in chains as long as it allows: each envelope
 			// costs a round trip during which its slots do no work, so fewer, longer chains waste less.
-			// When nothing more will come (the last items), spread it over all slots instead: the
-			// busy ones free up soon, and one long chain would leave them idle to the end.
-			const spreadOver = this.moreToCome() ? slots.length : BATCH.maxChains;
-			const chainLength = Math.min(BATCH.maxRequests, Math.ceil(this.queue.length / spreadOver));
+			// Near the end of a run (what waits and what is still to come would not fill every slot's
+			// chain) no chain gets more than its share of all 4 slots: the busy ones free up soon,
+			// and one long chain would leave them idle to the end.
+			const share = Math.ceil((this.queue.length + this.itemsToCome()) / BATCH.maxChains);
+			const chainLength = Math.min(BATCH.maxRequests, Math.ceil(this.queue.length / slots.length), share);
 			const chains = Math.min(slots.length, Math.ceil(this.queue.length / chainLength));
 			for (const release of slots.splice(chains)) release();
 			const chainsPerBatch = Math.max(1, Math.floor(BATCH.maxRequests / chainLength));
