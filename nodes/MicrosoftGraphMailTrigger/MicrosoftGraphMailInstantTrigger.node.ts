@@ -1,0 +1,164 @@
+/* eslint-disable n8n-nodes-base/node-dirname-against-convention -- the instant trigger shares its folder (round, cursor, fields) with the polling trigger on purpose */
+import {
+	NodeConnectionTypes,
+	sleep,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import { testGraphMailCredential } from '../shared/auth/credentialTest';
+import { authenticationField, CREDENTIAL_TEST_METHOD } from '../shared/descriptions/authentication';
+import { createGraphClient } from '../shared/transport/graphClient';
+import { getWatchableFolders } from './folderOptions';
+import { assertHttpsWebhook, createSubscription, deleteSubscription, newClientState, subscriptionExists } from './graphSubscription';
+import { handleNotifications, keepAlive, lapseOf, readNotifications } from './instantLifecycle';
+import { inLane, laneKey, readState, sameClientState, writeState } from './instantState';
+import { newestMatchingMail } from './testEvent';
+import { asGraphContext } from './triggerContext';
+import { triggerProperties } from './triggerDescription';
+import { readSettings } from './triggerSettings';
+
+/** Graph wants an answer within 3 s: work still running after this is answered 202 first. */
+const ANSWER_BY_MS = 2_000;
+
+function keyOf(ctx: IHookFunctions | IWebhookFunctions): string {
+	return laneKey(ctx.getWorkflow().id, ctx.getNode().id);
+}
+
+export class MicrosoftGraphMailInstantTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Microsoft Graph Mail Instant Trigger',
+		name: 'microsoftGraphMailInstantTrigger',
+		icon: { light: 'file:graphMail.svg', dark: 'file:graphMail.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["event"] === "newMail" ? "New Mail (instant)" : $parameter["event"] }}',
+		description:
+			'Starts a workflow within seconds of mail arriving in a Microsoft 365 / Exchange Online mailbox (Graph change notifications as the signal, delta query as the truth)',
+		defaults: { name: 'Microsoft Graph Mail Instant Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{ name: 'microsoftGraphMailClientCredentialsApi', required: true, displayOptions: { show: { authentication: ['clientCredentials'] } }, testedBy: 'testGraphMailCredential' },
+			{ name: 'microsoftGraphMailOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+			{ name: 'microsoftGraphMailPasswordApi', required: true, displayOptions: { show: { authentication: ['password'] } }, testedBy: 'testGraphMailCredential' },
+		],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'graph-mail' }],
+		properties: [
+			{
+				displayName:
+					'Microsoft Graph calls this workflow\'s production webhook URL, which must be public https (n8n\'s WEBHOOK_URL). The subscription is renewed by the notifications themselves; see the package README for what keeps it alive.',
+				name: 'instantNotice',
+				type: 'notice',
+				default: '',
+			},
+			authenticationField,
+			...triggerProperties,
+		],
+	};
+
+	methods = {
+		credentialTest: { [CREDENTIAL_TEST_METHOD]: testGraphMailCredential },
+		loadOptions: { getWatchableFolders },
+	};
+
+	webhookMethods = {
+		default: {
+			/** On activation (and every n8n start): is our subscription still there, for this URL? Renews it when half its lifetime has passed. */
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const url = this.getNodeWebhookUrl('default');
+				const staticData = this.getWorkflowStaticData('node');
+				return await inLane(keyOf(this), staticData, async () => {
+					const state = readState(staticData);
+					const sub = state.subscription;
+					if (!sub) return false;
+					const client = await createGraphClient(asGraphContext(this));
+					if (sub.notificationUrl !== url) {
+						await deleteSubscription(client, sub);
+						delete state.subscription;
+						writeState(staticData, state);
+						return false;
+					}
+					const lapse = sub.expiresAt <= Date.now() || !(await subscriptionExists(client, sub)) ? lapseOf(sub, 'expired or removed while n8n was not listening') : undefined;
+					if (lapse) {
+						delete state.subscription;
+						writeState(staticData, { ...state, lapse });
+						return false;
+					}
+					const kept = await keepAlive(client, readSettings(this), state, url!, false);
+					writeState(staticData, kept.state);
+					return kept.state.subscription !== undefined;
+				});
+			},
+
+			async create(this: IHookFunctions): Promise<boolean> {
+				const url = assertHttpsWebhook(this.getNode(), this.getNodeWebhookUrl('default'));
+				const staticData = this.getWorkflowStaticData('node');
+				return await inLane(keyOf(this), staticData, async () => {
+					const settings = readSettings(this);
+					const client = await createGraphClient(asGraphContext(this));
+					const state = readState(staticData);
+					state.clientState ??= newClientState();
+					const { record, graphNow } = await createSubscription(client, settings, url, state.clientState);
+					state.subscription = record;
+					// Only mail from activation on (unless a cursor says where the trigger stands).
+					if (staticData.newMail === undefined && state.watchedFrom === undefined) state.watchedFrom = graphNow ?? Math.floor(Date.now() / 1000);
+					writeState(staticData, state);
+					return true;
+				});
+			},
+
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const staticData = this.getWorkflowStaticData('node');
+				return await inLane(keyOf(this), staticData, async () => {
+					const state = readState(staticData);
+					if (state.subscription) {
+						const client = await createGraphClient(asGraphContext(this));
+						await deleteSubscription(client, state.subscription);
+					}
+					delete state.subscription;
+					delete state.lapse;
+					writeState(staticData, state);
+					return true;
+				});
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const res = this.getResponseObject();
+		const query = this.getQueryData() as IDataObject;
+		// Graph proves the URL before creating the subscription: echo the token, as plain text, at once.
+		if (typeof query.validationToken === 'string') {
+			res.status(200).type('text/plain').send(query.validationToken);
+			return { noWebhookResponse: true };
+		}
+		const arrivedAt = Date.now();
+		const staticData = this.getWorkflowStaticData('node');
+		const notifications = readNotifications(this.getBodyData());
+		// Only Graph knows our clientState: anything else is refused and changes nothing.
+		const expected = readState(staticData).clientState;
+		const genuine = notifications.filter((n) => sameClientState(n.clientState, expected));
+		if (genuine.length === 0) {
+			res.status(403).end();
+			return { noWebhookResponse: true };
+		}
+
+		const work = inLane(keyOf(this), staticData, async (lane): Promise<INodeExecutionData[]> => {
+			const settings = readSettings(this);
+			const client = await createGraphClient(asGraphContext(this));
+			if (this.getMode() === 'manual') return (await newestMatchingMail(this, client, settings))[0];
+			return await handleNotifications(this, client, settings, staticData, genuine, arrivedAt, lane);
+		});
+		// Answer Graph within its 3 s even when the round takes longer; a quick failure is answered 500, so Graph retries.
+		const late = await Promise.race([work.then(() => false, () => false), sleep(ANSWER_BY_MS).then(() => true)]);
+		if (late) res.status(202).end();
+		const items = await work;
+		if (!res.headersSent) res.status(202).end();
+		return items.length ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };
+	}
+}

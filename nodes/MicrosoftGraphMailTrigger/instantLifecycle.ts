@@ -1,0 +1,130 @@
+/**
+ * What one call of the instant trigger's webhook does. A notification is only a signal: whatever it
+ * says, the trigger keeps its subscription alive (renew past half of the lifetime or when Graph asks
+ * for reauthorization, create a new one when Graph removed it or it lapsed), then runs the polling
+ * trigger's delta round from the cursor in static data. So each mail starts the workflow once, however
+ * many notifications came for it, in whatever order, or none.
+ *
+ * n8n gives webhook nodes no timer: only calls (notifications, lifecycle notifications) and activations
+ * (every n8n start) keep the subscription alive. A subscription that ran out or vanished unnoticed is a
+ * lapse: its first call reports it as an error execution and answers 500, so Graph retries; the retry
+ * runs the round that emits the mail of the gap.
+ */
+import { NodeOperationError, type IDataObject, type INode, type INodeExecutionData, type IWebhookFunctions } from 'n8n-workflow';
+import type { GraphClient } from '../shared/transport/graphClient';
+import { createSubscription, isGone, renewalDue, renewSubscription, type SubscriptionRecord } from './graphSubscription';
+import { readState, writeState, type InstantState, type LaneControl } from './instantState';
+import { pollNewMail } from './newMailPoll';
+import type { NewMailSettings } from './triggerSettings';
+
+export interface Notification {
+	subscriptionId?: string;
+	clientState?: unknown;
+	/** Lifecycle notifications: reauthorizationRequired, subscriptionRemoved, missed. */
+	lifecycleEvent?: string;
+}
+
+export function readNotifications(body: IDataObject): Notification[] {
+	const value = Array.isArray(body?.value) ? (body.value as unknown[]) : [];
+	return value
+		.filter((n): n is IDataObject => !!n && typeof n === 'object')
+		.map((n) => ({
+			subscriptionId: typeof n.subscriptionId === 'string' ? n.subscriptionId : undefined,
+			clientState: n.clientState,
+			lifecycleEvent: typeof n.lifecycleEvent === 'string' ? n.lifecycleEvent : undefined,
+		}));
+}
+
+export function lapseOf(sub: SubscriptionRecord | undefined, reason: string): NonNullable<InstantState['lapse']> {
+	return { expiredAt: sub?.expiresAt, noticedAt: Date.now(), reason };
+}
+
+function lapseError(node: INode, lapse: NonNullable<InstantState['lapse']>): NodeOperationError {
+	const since = lapse.expiredAt ? ` (it ran until ${new Date(Math.min(lapse.expiredAt, lapse.noticedAt)).toISOString()})` : '';
+	return new NodeOperationError(node, `The Microsoft Graph subscription lapsed${since}: it was ${lapse.reason}`, {
+		description:
+			'Graph sent no notifications meanwhile. The trigger has created a new subscription; the mail that arrived in the gap is emitted when Graph retries this notification (or with the next one). A subscription stays alive while notifications arrive or n8n restarts at least every few days (see the README).',
+	});
+}
+
+export interface KeepAliveAsk {
+	reauthorize?: boolean;
+	removed?: boolean;
+}
+
+/** Renews when due or asked; creates a new subscription when there is none, Graph removed it, or it lapsed. */
+export async function keepAlive(client: GraphClient, settings: NewMailSettings, state: InstantState, url: string, ask: KeepAliveAsk | false): Promise<{ state: InstantState }> {
+	const next: InstantState = { ...state };
+	const sub = state.subscription;
+	const create = async () => {
+		const { record } = await createSubscription(client, settings, url, next.clientState!);
+		next.subscription = record;
+	};
+	if (!sub || (ask && ask.removed)) {
+		await create();
+		return { state: next };
+	}
+	if (sub.expiresAt <= Date.now()) {
+		next.lapse = lapseOf(sub, 'past its expiry before anything renewed it');
+		await create();
+		return { state: next };
+	}
+	if ((ask && ask.reauthorize) || renewalDue(sub)) {
+		try {
+			next.subscription = await renewSubscription(client, sub);
+		} catch (error) {
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+			if (!isGone(error)) throw error;
+			next.lapse = lapseOf(sub, 'removed by Graph without a lifecycle notification');
+			await create();
+		}
+	}
+	return { state: next };
+}
+
+export async function handleNotifications(
+	ctx: IWebhookFunctions,
+	client: GraphClient,
+	settings: NewMailSettings,
+	staticData: IDataObject,
+	notifications: Notification[],
+	arrivedAt: number,
+	lane: LaneControl,
+): Promise<INodeExecutionData[]> {
+	let state = readState(staticData);
+	const events = new Set(notifications.map((n) => n.lifecycleEvent).filter(Boolean));
+	const current = state.subscription?.id;
+	const ask: KeepAliveAsk = {
+		reauthorize: events.has('reauthorizationRequired'),
+		// A removal notice for an older subscription (already replaced) changes nothing.
+		removed: notifications.some((n) => n.lifecycleEvent === 'subscriptionRemoved' && n.subscriptionId === current),
+	};
+	let keepAliveError: unknown;
+	try {
+		state = (await keepAlive(client, settings, state, ctx.getNodeWebhookUrl('default')!, ask)).state;
+	} catch (error) {
+		keepAliveError = error;
+	}
+	if (state.lapse) {
+		if (lane.firstReport(state.lapse.noticedAt)) {
+			writeState(staticData, state);
+			throw lapseError(ctx.getNode(), state.lapse);
+		}
+		delete state.lapse;
+	}
+	writeState(staticData, state);
+
+	let items: INodeExecutionData[] = [];
+	// Notifications that arrived together are answered by one round.
+	if (!lane.roundSince(arrivedAt)) {
+		lane.roundStarting();
+		items = (await pollNewMail(ctx, client, settings, { watchedFrom: state.watchedFrom })).items;
+		writeState(staticData, readState(staticData));
+	}
+	if (keepAliveError) {
+		// Mail first: the subscription is still alive (it had not expired), and the next call tries again.
+		if (items.length === 0) throw keepAliveError;
+		ctx.logger.warn(`Microsoft Graph Mail Instant Trigger: could not renew the subscription (${(keepAliveError as Error).message}); the next notification tries again`);
+	}
+	return items;
+}
