@@ -1,12 +1,15 @@
 /* eslint-disable n8n-nodes-base/node-dirname-against-convention -- the instant trigger shares its folder (round, cursor, fields) with the polling trigger on purpose */
 import {
 	NodeConnectionTypes,
+	NodeOperationError,
 	sleep,
 	type IDataObject,
 	type IHookFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
+	type ITriggerFunctions,
+	type ITriggerResponse,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
@@ -15,7 +18,7 @@ import { authenticationField, CREDENTIAL_TEST_METHOD } from '../shared/descripti
 import { createGraphClient } from '../shared/transport/graphClient';
 import { getWatchableFolders } from './folderOptions';
 import { assertHttpsWebhook, createSubscription, deleteSubscription, newClientState, subscriptionExists } from './graphSubscription';
-import { handleNotifications, keepAlive, lapseOf, readNotifications } from './instantLifecycle';
+import { handleNotifications, KEEP_ALIVE_MINUTES, keepAlive, keepAliveTick, lapseOf, readNotifications } from './instantLifecycle';
 import { inLane, laneKey, readState, sameClientState, writeState } from './instantState';
 import { newestMatchingMail } from './testEvent';
 import { asGraphContext } from './triggerContext';
@@ -25,8 +28,15 @@ import { readSettings } from './triggerSettings';
 /** Graph wants an answer within 3 s: work still running after this is answered 202 first. */
 const ANSWER_BY_MS = 2_000;
 
-function keyOf(ctx: IHookFunctions | IWebhookFunctions): string {
+function keyOf(ctx: IHookFunctions | IWebhookFunctions | ITriggerFunctions): string {
 	return laneKey(ctx.getWorkflow().id, ctx.getNode().id);
+}
+
+/** A failed execution the user sees (n8n 2.x); older n8n has no such call, so the log has to do. */
+function reportFailure(ctx: ITriggerFunctions, error: Error): void {
+	const save = (ctx as ITriggerFunctions & { saveFailedExecution?: (e: Error) => void }).saveFailedExecution;
+	if (typeof save === 'function') save.call(ctx, error instanceof NodeOperationError ? error : new NodeOperationError(ctx.getNode(), error));
+	else ctx.logger.error(`Microsoft Graph Mail Instant Trigger: ${error.message}`);
 }
 
 export class MicrosoftGraphMailInstantTrigger implements INodeType {
@@ -105,6 +115,7 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 					state.clientState ??= newClientState();
 					const { record, graphNow } = await createSubscription(client, settings, url, state.clientState);
 					state.subscription = record;
+					state.notificationUrl = url;
 					// Only mail from activation on (unless a cursor says where the trigger stands).
 					if (staticData.newMail === undefined && state.watchedFrom === undefined) state.watchedFrom = graphNow ?? Math.floor(Date.now() / 1000);
 					writeState(staticData, state);
@@ -128,6 +139,36 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 			},
 		},
 	};
+
+	/**
+	 * n8n gives webhooks no timer, and on a restart it does not run checkExists again (the webhook is
+	 * still registered). So the trigger also starts a timer of its own: at every start it asks Graph
+	 * whether the subscription survived, and every KEEP_ALIVE_MINUTES it renews when due and runs the
+	 * delta round for mail whose notification never came. A lapse becomes a failed execution.
+	 */
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		if (this.getMode() === 'manual') return {};
+		const staticData = this.getWorkflowStaticData('node');
+		const key = keyOf(this);
+		let first = true;
+		const tick = async () => {
+			const verify = first;
+			first = false;
+			try {
+				await inLane(key, staticData, async (lane) => {
+					const client = await createGraphClient(asGraphContext(this));
+					const { items, lapse } = await keepAliveTick(this, client, readSettings(this), staticData, lane, verify);
+					if (lapse) reportFailure(this, lapse);
+					if (items.length) this.emit([items]);
+				});
+			} catch (error) {
+				reportFailure(this, error as Error);
+			}
+		};
+		this.helpers.registerCron({ expression: `0 */${KEEP_ALIVE_MINUTES} * * * *` }, () => void tick());
+		void tick();
+		return {};
+	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const res = this.getResponseObject();

@@ -12,9 +12,10 @@
  */
 import { NodeOperationError, type IDataObject, type INode, type INodeExecutionData, type IWebhookFunctions } from 'n8n-workflow';
 import type { GraphClient } from '../shared/transport/graphClient';
-import { createSubscription, isGone, renewalDue, renewSubscription, type SubscriptionRecord } from './graphSubscription';
+import { createSubscription, isGone, renewalDue, renewSubscription, subscriptionExists, type SubscriptionRecord } from './graphSubscription';
 import { readState, writeState, type InstantState, type LaneControl } from './instantState';
 import { pollNewMail } from './newMailPoll';
+import type { MailTriggerContext } from './triggerContext';
 import type { NewMailSettings } from './triggerSettings';
 
 export interface Notification {
@@ -43,13 +44,15 @@ function lapseError(node: INode, lapse: NonNullable<InstantState['lapse']>): Nod
 	const since = lapse.expiredAt ? ` (it ran until ${new Date(Math.min(lapse.expiredAt, lapse.noticedAt)).toISOString()})` : '';
 	return new NodeOperationError(node, `The Microsoft Graph subscription lapsed${since}: it was ${lapse.reason}`, {
 		description:
-			'Graph sent no notifications meanwhile. The trigger has created a new subscription; the mail that arrived in the gap is emitted when Graph retries this notification (or with the next one). A subscription stays alive while notifications arrive or n8n restarts at least every few days (see the README).',
+			'Graph sent no notifications meanwhile. The trigger has created a new subscription and emits the mail that arrived in the gap with its next round. See the README for what keeps a subscription alive.',
 	});
 }
 
 export interface KeepAliveAsk {
 	reauthorize?: boolean;
 	removed?: boolean;
+	/** Ask Graph whether the subscription still exists (after n8n was down: it may have lapsed meanwhile). */
+	verify?: boolean;
 }
 
 /** Renews when due or asked; creates a new subscription when there is none, Graph removed it, or it lapsed. */
@@ -64,10 +67,13 @@ export async function keepAlive(client: GraphClient, settings: NewMailSettings, 
 		await create();
 		return { state: next };
 	}
-	if (sub.expiresAt <= Date.now()) {
-		next.lapse = lapseOf(sub, 'past its expiry before anything renewed it');
-		await create();
-		return { state: next };
+	// Our record may be older than Graph's (a renewal not yet stored): Graph has the last word.
+	if ((ask && ask.verify) || sub.expiresAt <= Date.now()) {
+		if (!(await subscriptionExists(client, sub))) {
+			next.lapse = lapseOf(sub, sub.expiresAt <= Date.now() ? 'past its expiry before anything renewed it' : 'gone from Graph while n8n was not listening');
+			await create();
+			return { state: next };
+		}
 	}
 	if ((ask && ask.reauthorize) || renewalDue(sub)) {
 		try {
@@ -80,6 +86,39 @@ export async function keepAlive(client: GraphClient, settings: NewMailSettings, 
 		}
 	}
 	return { state: next };
+}
+
+/** How often the keep-alive timer ticks: a delta round (for notifications Graph never sent) and renewal when due. */
+export const KEEP_ALIVE_MINUTES = 15;
+
+/**
+ * One tick of the keep-alive timer (and the first one when n8n starts the trigger, after which Graph
+ * is asked whether the subscription survived): keep the subscription alive, then run the delta round
+ * as a safety net. A lapse comes back to be reported as a failed execution; its gap's mail is in the
+ * round's items.
+ */
+export async function keepAliveTick(
+	ctx: MailTriggerContext,
+	client: GraphClient,
+	settings: NewMailSettings,
+	staticData: IDataObject,
+	lane: LaneControl,
+	first: boolean,
+): Promise<{ items: INodeExecutionData[]; lapse?: NodeOperationError }> {
+	let state = readState(staticData);
+	const url = state.notificationUrl ?? state.subscription?.notificationUrl;
+	if (!url) return { items: [] };
+	state = (await keepAlive(client, settings, state, url, { verify: first })).state;
+	let lapse: NodeOperationError | undefined;
+	if (state.lapse) {
+		if (lane.firstReport(state.lapse.noticedAt)) lapse = lapseError(ctx.getNode(), state.lapse);
+		delete state.lapse;
+	}
+	writeState(staticData, state);
+	lane.roundStarting();
+	const { items } = await pollNewMail(ctx, client, settings, { watchedFrom: state.watchedFrom });
+	writeState(staticData, readState(staticData));
+	return { items, lapse };
 }
 
 export async function handleNotifications(

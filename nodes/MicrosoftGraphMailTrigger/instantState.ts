@@ -22,6 +22,8 @@ export interface InstantState {
 	/** Bumped with every write, so the lane can tell the newer of two copies. */
 	seq: number;
 	subscription?: SubscriptionRecord;
+	/** The production webhook URL (the keep-alive timer has no way to ask n8n for it). */
+	notificationUrl?: string;
 	/** The secret Graph echoes in every notification; kept across re-created subscriptions. */
 	clientState?: string;
 	/** Epoch s (Graph's clock): with no cursor yet, mail counts as new from here (activation). */

@@ -1,11 +1,12 @@
 /**
- * What wakes a New Mail round: n8n's poll (the polling trigger), or a Graph change notification
- * reaching the instant trigger's webhook. The round, cursor and output code take either.
+ * What wakes a New Mail round: n8n's poll (the polling trigger), or for the instant trigger a Graph
+ * change notification reaching its webhook, or its own keep-alive timer. The round, cursor and
+ * output code take any of them.
  */
-import type { IHookFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
+import type { IHookFunctions, IPollFunctions, ITriggerFunctions, IWebhookFunctions } from 'n8n-workflow';
 import type { GraphContext } from '../shared/transport/graphClient';
 
-export type MailTriggerContext = IPollFunctions | IWebhookFunctions;
+export type MailTriggerContext = IPollFunctions | IWebhookFunctions | ITriggerFunctions;
 
 /**
  * The transport's GraphContext names the contexts it was written for; webhook and hook contexts
