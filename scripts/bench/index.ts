@@ -8,6 +8,8 @@ const BENCHES: Array<[string, string]> = [
 	['Send Mail', './sendMail'],
 	['Get Messages', './getMessages'],
 	['New Mail trigger', './trigger'],
+	// Boots a real n8n (about 2.5 minutes): opt in with `npm run bench -- --with-n8n`.
+	...(process.argv.includes('--with-n8n') ? ([['Instant vs polling trigger (real n8n)', './instantTrigger']] as Array<[string, string]>) : []),
 ];
 
 async function main() {
