@@ -126,6 +126,8 @@ export class SubscriptionService {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Retries of failed or slow deliveries, and their waits (Graph backs off much longer). */
   retryDelaysMs = [1000, 2000, 4000];
+  /** Graph's documented maximum for messages; older pages say 4,230 (set it to play that Graph). */
+  maxLifetimeMinutes = MAX_MESSAGE_LIFETIME_MINUTES;
   stopped = false;
 
   constructor(private readonly state: EmulatorState, private readonly ca: string) {}
@@ -191,8 +193,8 @@ export class SubscriptionService {
     if (Number.isNaN(at)) throw errors.badRequest(`Invalid expirationDateTime '${String(value)}'.`, 'InvalidRequest');
     const now = Date.now();
     if (at <= now) throw errors.badRequest('Subscription expiration must be in the future.', 'ExtensionError');
-    if (at > now + MAX_MESSAGE_LIFETIME_MINUTES * 60_000 + 60_000)
-      throw errors.badRequest(`Subscription expiration can only be ${MAX_MESSAGE_LIFETIME_MINUTES} minutes in the future.`, 'ExtensionError');
+    if (at > now + this.maxLifetimeMinutes * 60_000 + 60_000)
+      throw errors.badRequest(`Subscription expiration can only be ${this.maxLifetimeMinutes} minutes in the future.`, 'ExtensionError');
     return maxSeconds === undefined ? at : Math.min(at, now + maxSeconds * 1000);
   }
 
