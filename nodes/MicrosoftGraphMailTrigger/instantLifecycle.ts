@@ -1,14 +1,16 @@
 /**
- * What one call of the instant trigger's webhook does. A notification is only a signal: whatever it
- * says, the trigger keeps its subscription alive (renew past half of the lifetime or when Graph asks
- * for reauthorization, create a new one when Graph removed it or it lapsed), then runs the polling
- * trigger's delta round from the cursor in static data. So each mail starts the workflow once, however
- * many notifications came for it, in whatever order, or none.
+ * What wakes the instant trigger, and what it then does. A notification is only a signal: whatever
+ * it says, the trigger keeps its subscription alive (renew past half of the lifetime or when Graph
+ * asks for reauthorization, create a new one when Graph removed it or it lapsed), then runs the
+ * polling trigger's delta round from the cursor in static data. So each mail starts the workflow
+ * once, however many notifications came for it, in whatever order, or none.
  *
- * n8n gives webhook nodes no timer: only calls (notifications, lifecycle notifications) and activations
- * (every n8n start) keep the subscription alive. A subscription that ran out or vanished unnoticed is a
- * lapse: its first call reports it as an error execution and answers 500, so Graph retries; the retry
- * runs the round that emits the mail of the gap.
+ * n8n gives webhook nodes no timer and, on a restart, runs no checkExists (the webhook is still
+ * registered). So the node's trigger() starts a keep-alive timer: at every start it asks Graph whether
+ * the subscription survived, and every KEEP_ALIVE_MINUTES it renews when due and runs the delta round
+ * for mail whose notification never came. A lapse (the subscription ran out or vanished unnoticed)
+ * becomes a failed execution: from the timer through saveFailedExecution, from a webhook call by
+ * throwing (n8n answers 500, Graph retries, and the retry emits the gap's mail).
  */
 import { NodeOperationError, type IDataObject, type INode, type INodeExecutionData, type IWebhookFunctions } from 'n8n-workflow';
 import type { GraphClient } from '../shared/transport/graphClient';
