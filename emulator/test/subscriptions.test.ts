@@ -207,3 +207,23 @@ test('the admin API drives the same knobs over HTTP', async () => {
   await new Promise((r) => setTimeout(r, 300));
   expect((await admin('GET', 'subscriptions')).json.value).toHaveLength(0);
 });
+
+test('at most 4 deliveries per URL at a time; notifications that pile up go out together', async () => {
+  await subscribe();
+  let inFlight = 0;
+  let most = 0;
+  hook.answer = async (r) => {
+    if (r.query.has('validationToken')) return { status: 200, text: r.query.get('validationToken')!, type: 'text/plain' };
+    most = Math.max(most, ++inFlight);
+    await new Promise((res) => setTimeout(res, 200));
+    inFlight--;
+    return { status: 202 };
+  };
+  const ids = Array.from({ length: 30 }, (_, i) => emu.seedMessage(BOB, 'inbox', { subject: `pile ${i}` }).id);
+  await until(() => emu.notifications.stats.delivered === 30);
+  expect(most).toBe(4);
+  expect(hook.notifications().map((n) => n.resourceData.id).sort()).toEqual([...ids].sort());
+  const posts = hook.received.filter((r) => r.body).length;
+  expect(posts).toBeLessThan(30);
+  expect(emu.notifications.stats).toMatchObject({ sent: posts, delivered: 30, failed: 0 });
+});

@@ -206,6 +206,8 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 		// Answer Graph within its 3 s even when the round takes longer; a quick failure is answered 500, so Graph retries.
 		const late = await Promise.race([work.then(() => false, () => false), sleep(ANSWER_BY_MS).then(() => true)]);
 		if (late) res.status(202).end();
+		// A failure after that early 202 still becomes a failed execution (n8n's 500 then only logs
+		// that the headers were sent); the cursor did not move, so the mail comes with the next round.
 		const items = await work;
 		if (!res.headersSent) res.status(202).end();
 		return items.length ? { noWebhookResponse: true, workflowData: [items] } : { noWebhookResponse: true };

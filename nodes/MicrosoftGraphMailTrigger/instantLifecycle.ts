@@ -117,8 +117,9 @@ export async function keepAliveTick(
 		delete state.lapse;
 	}
 	writeState(staticData, state);
-	lane.roundStarting();
-	const { items } = await pollNewMail(ctx, client, settings, { watchedFrom: state.watchedFrom });
+	const startedAt = Date.now();
+	const { items, more } = await pollNewMail(ctx, client, settings, { watchedFrom: state.watchedFrom });
+	if (!more) lane.caughtUp(startedAt);
 	writeState(staticData, readState(staticData));
 	return { items, lapse };
 }
@@ -156,10 +157,12 @@ export async function handleNotifications(
 	writeState(staticData, state);
 
 	let items: INodeExecutionData[] = [];
-	// Notifications that arrived together are answered by one round.
+	// Notifications that arrived together are answered by one round (unless it stopped at the cap per round).
 	if (!lane.roundSince(arrivedAt)) {
-		lane.roundStarting();
-		items = (await pollNewMail(ctx, client, settings, { watchedFrom: state.watchedFrom })).items;
+		const startedAt = Date.now();
+		const round = await pollNewMail(ctx, client, settings, { watchedFrom: state.watchedFrom });
+		if (!round.more) lane.caughtUp(startedAt);
+		items = round.items;
 		writeState(staticData, readState(staticData));
 	}
 	if (keepAliveError) {

@@ -58,7 +58,7 @@ interface Snapshot {
 interface Lane {
 	tail: Promise<unknown>;
 	newest?: Snapshot;
-	/** When the last delta round of this trigger started (ms): a notification that arrived before it is already answered. */
+	/** When the last delta round of this trigger that caught up started (ms): a notification that arrived before it is already answered. */
 	lastRoundStartedAt: number;
 	/** Lapses already reported as an error execution (by noticedAt). */
 	reported: Set<number>;
@@ -94,9 +94,10 @@ function remember(lane: Lane, staticData: IDataObject): void {
 }
 
 export interface LaneControl {
-	/** Whether a delta round started after `at` (ms) has already run. */
+	/** Whether a delta round that started after `at` (ms) has run to the end of the new mail. */
 	roundSince(at: number): boolean;
-	roundStarting(): void;
+	/** A round that started at `startedAt` (ms) emitted everything new (not stopped by the cap per round). */
+	caughtUp(startedAt: number): void;
 	/** True the first time a lapse is seen by this process. */
 	firstReport(noticedAt: number): boolean;
 }
@@ -112,7 +113,7 @@ export async function inLane<T>(key: string, staticData: IDataObject, work: (con
 		try {
 			return await work({
 				roundSince: (at) => lane.lastRoundStartedAt > at,
-				roundStarting: () => (lane.lastRoundStartedAt = Date.now()),
+				caughtUp: (startedAt) => (lane.lastRoundStartedAt = Math.max(lane.lastRoundStartedAt, startedAt)),
 				firstReport: (noticedAt) => {
 					if (lane.reported.has(noticedAt)) return false;
 					lane.reported.add(noticedAt);

@@ -3,9 +3,11 @@
  * end-to-end suite runs it): latency from a mail's arrival to its workflow's start (median and 95th
  * percentile over 100 mails each), and Graph requests per hour when the mailbox is idle. The instant
  * trigger watches one mailbox, the polling trigger (at the fastest schedule n8n runs: 12 poll times a
- * minute, every 5 s) another; both get their mails at the same moments. 50 ms of Graph latency.
+ * minute, every 5 s) another; both get their mails at the same moments. Then a burst of 1,000 mails
+ * at once to the instant trigger: time until all started a workflow, executions, Graph requests.
+ * 50 ms of Graph latency.
  *
- * Needs the pinned n8n (`npm run n8n:install`, or N8N_E2E_CACHE). About 2.5 minutes.
+ * Needs the pinned n8n (`npm run n8n:install`, or N8N_E2E_CACHE). About 3 minutes.
  *
  *   npx ts-node --transpile-only scripts/bench/instantTrigger.ts
  *   npm run bench -- --with-n8n
@@ -16,6 +18,7 @@ import { credentialRef, credentials, nodeId, setNodePackage, setupTenant, trigge
 import { createN8n, nodeOutput, REPO_ROOT, sleep, waitFor, type N8n } from '../../test/e2e/n8nHarness';
 
 const MAILS = 100;
+const BURST = 1000;
 const SPACING_MS = 300;
 const IDLE_SECONDS = 60;
 const LATENCY_MS = 50;
@@ -40,7 +43,7 @@ function percentile(sorted: number[], p: number): number {
 /** ms from each mail's arrival to the start of the execution that carried it. */
 async function latencies(n8n: N8n, workflowId: string, seededAt: Map<string, number>): Promise<number[]> {
 	const out: number[] = [];
-	for (const e of await n8n.executions(workflowId, 1000)) {
+	for (const e of await n8n.executions(workflowId, 5000)) {
 		const started = Date.parse(`${String(e.startedAt).replace(' ', 'T')}${/Z$/.test(String(e.startedAt)) ? '' : 'Z'}`);
 		for (const mail of nodeOutput(e.data, 'New Mail')) {
 			const at = seededAt.get(String(mail.subject));
@@ -106,6 +109,26 @@ export async function run(): Promise<Record<string, string | number>> {
 		const polling = await latencies(n8n, POLLING.id, seededAt);
 		if (instant.length !== MAILS || polling.length !== MAILS) throw new Error(`emitted ${instant.length} / ${polling.length} of ${MAILS} (a mail twice?)`);
 		const slow = emu.notifications.stats.deliveries.filter((d) => d.kind === 'change' && d.ms > 3000).length;
+
+		// A burst: 1,000 mails at once, each its own notification.
+		const burstSubjects = new Map<string, number>();
+		const burstMark = emu.stats().log.length;
+		emu.notifications.resetStats();
+		const burstStart = Date.now();
+		for (let i = 0; i < BURST; i++) {
+			const subject = `burst ${i}`;
+			burstSubjects.set(subject, Date.now());
+			emu.seedMessage(INSTANT.mailbox, 'inbox', { subject });
+		}
+		const burstDone = async () => (await latencies(n8n!, INSTANT.id, burstSubjects)).length >= BURST;
+		await waitFor(burstDone, 240_000, 'the burst emitted', 2000);
+		const burstMs = Date.now() - burstStart;
+		await sleep(3000);
+		const burst = await latencies(n8n, INSTANT.id, burstSubjects);
+		if (burst.length !== BURST) throw new Error(`burst: emitted ${burst.length} of ${BURST}`);
+		const burstExecutions = (await n8n.executions(INSTANT.id, 5000)).filter((e) => nodeOutput(e.data, 'New Mail').some((m) => burstSubjects.has(String(m.subject)))).length;
+		const burstRequests = emu.stats().log.slice(burstMark).filter(isFor(INSTANT.mailbox)).length;
+		const burstStats = emu.notifications.stats;
 		return {
 			mails: MAILS,
 			latencyMs: LATENCY_MS,
@@ -114,6 +137,11 @@ export async function run(): Promise<Record<string, string | number>> {
 			'instant.notificationsAnsweredOver3s': slow,
 			'polling5s.latency.medianMs': percentile(polling, 50),
 			'polling5s.latency.p95Ms': percentile(polling, 95),
+			'instant.burst1000.allEmittedMs': burstMs,
+			'instant.burst1000.executions': burstExecutions,
+			'instant.burst1000.graphRequests': burstRequests,
+			'instant.burst1000.latency.p95Ms': percentile(burst, 95),
+			'instant.burst1000.notificationsSlowOrFailed': `${burstStats.slow} slow, ${burstStats.failed} failed of ${burstStats.sent} sent`,
 			'instant.idle.requestsPerHour': `${perHour(instantIdle)} (measured over ${IDLE_SECONDS} s; the keep-alive round adds 4/h)`,
 			'polling5s.idle.requestsPerHour': `${perHour(pollingIdle)} (measured over ${IDLE_SECONDS} s)`,
 		};
