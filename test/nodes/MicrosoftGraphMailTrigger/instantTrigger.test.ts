@@ -143,13 +143,15 @@ test('the same notification five times at once, loaded from the same stored stat
 		contoso.emu.notifications.injectFault({ kind: 'duplicate', copies: 4, times: 2 });
 		contoso.emu.seedMessage(mailbox, 'inbox', { subject: 'one' });
 		contoso.emu.seedMessage(mailbox, 'inbox', { subject: 'two' });
-		await until(() => host.calls.length >= 10);
+		// Ten notifications: the first four POSTed at once (each call loads the same stored state), the rest batched.
+		await until(() => contoso.emu.notifications.stats.delivered >= 10);
 		await new Promise((r) => setTimeout(r, 300));
+		expect(host.calls.length).toBeGreaterThanOrEqual(5);
 		expect(host.subjects().sort()).toEqual(['one', 'two']);
 		expect(host.errors).toEqual([]);
-		// Ten calls answered by fewer rounds: calls that arrived before a finished round need none.
-		const deltaRequests = contoso.emu.stats().log.filter((e) => e.path.endsWith('/delta') && e.path.includes(encodeURIComponent(mailbox))).length;
-		expect(deltaRequests).toBeLessThan(10);
+		// Answered by fewer rounds than calls: a call that arrived before a round that has since run needs none.
+		const deltaRequests = contoso.emu.stats().log.filter((e) => e.path.endsWith('/delta') && e.path.includes(mailbox)).length;
+		expect(deltaRequests).toBeLessThan(host.calls.length);
 	} finally {
 		await host.stop();
 	}
