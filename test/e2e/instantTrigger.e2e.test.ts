@@ -4,7 +4,7 @@
  * it. The workflow is active; every mail must start the workflow exactly once, whatever the
  * notifications do (dropped, duplicated, reordered), across an n8n restart with a subscription that
  * vanished meanwhile (a lapse: an error execution, then the gap's mail), a removed subscription, and
- * a lifetime shortened to seconds that only renewal keeps alive.
+ * a lifetime shortened to seconds that only renewal keeps alive, and deactivation.
  *
  * The cases share one n8n (one restart) and run in order.
  */
@@ -183,5 +183,13 @@ describe('Instant New Mail trigger in a real n8n on HTTPS', () => {
 		expect(subscriptions().map((s) => s.id)).toEqual([sub.id]);
 		expect(emu.notifications.stats.renewed).toBeGreaterThan(renewedBefore + 2);
 		await allOnce();
+	});
+
+	it('deactivation deletes the subscription', async () => {
+		expect(subscriptions()).toHaveLength(1);
+		await n8n.login();
+		await n8n.rest('POST', `/workflows/${WF_ID}/deactivate`, {});
+		await waitFor(() => subscriptions().length === 0, 20_000, 'the subscription deleted', 200);
+		expect(emu.notifications.stats.deleted).toBe(1);
 	});
 });
