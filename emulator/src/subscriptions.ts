@@ -337,7 +337,7 @@ export class SubscriptionService {
     for (const sub of [...this.subscriptions.values()]) {
       if (!this.live(sub.id) || sub.userId !== msg.mailboxUserId || (sub.folderId && sub.folderId !== msg.folderId)) continue;
       if (!sub.changeType.split(',').includes('created')) continue;
-      const resource = sub.folderId ? `Users/${sub.userId}/Messages/${msg.id}` : `Users/${sub.userId}/Messages/${msg.id}`;
+      const resource = `Users/${sub.userId}/Messages/${msg.id}`;
       const body = {
         value: [
           {

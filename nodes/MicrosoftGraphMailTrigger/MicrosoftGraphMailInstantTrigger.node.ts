@@ -99,7 +99,7 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 						writeState(staticData, { ...state, lapse });
 						return false;
 					}
-					const kept = await keepAlive(client, readSettings(this), state, url!, false);
+					const kept = await keepAlive(client, readSettings(this), state, url!);
 					writeState(staticData, kept.state);
 					return kept.state.subscription !== undefined;
 				});

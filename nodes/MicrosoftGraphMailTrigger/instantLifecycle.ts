@@ -58,26 +58,26 @@ export interface KeepAliveAsk {
 }
 
 /** Renews when due or asked; creates a new subscription when there is none, Graph removed it, or it lapsed. */
-export async function keepAlive(client: GraphClient, settings: NewMailSettings, state: InstantState, url: string, ask: KeepAliveAsk | false): Promise<{ state: InstantState }> {
+export async function keepAlive(client: GraphClient, settings: NewMailSettings, state: InstantState, url: string, ask: KeepAliveAsk = {}): Promise<{ state: InstantState }> {
 	const next: InstantState = { ...state };
 	const sub = state.subscription;
 	const create = async () => {
 		const { record } = await createSubscription(client, settings, url, next.clientState!);
 		next.subscription = record;
 	};
-	if (!sub || (ask && ask.removed)) {
+	if (!sub || ask.removed) {
 		await create();
 		return { state: next };
 	}
 	// Our record may be older than Graph's (a renewal not yet stored): Graph has the last word.
-	if ((ask && ask.verify) || sub.expiresAt <= Date.now()) {
+	if (ask.verify || sub.expiresAt <= Date.now()) {
 		if (!(await subscriptionExists(client, sub))) {
 			next.lapse = lapseOf(sub, sub.expiresAt <= Date.now() ? 'past its expiry before anything renewed it' : 'gone from Graph while n8n was not listening');
 			await create();
 			return { state: next };
 		}
 	}
-	if ((ask && ask.reauthorize) || renewalDue(sub)) {
+	if (ask.reauthorize || renewalDue(sub)) {
 		try {
 			next.subscription = await renewSubscription(client, sub);
 		} catch (error) {
