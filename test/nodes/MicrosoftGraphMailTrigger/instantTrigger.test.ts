@@ -208,3 +208,40 @@ test('the clientState secret never appears in what the trigger emits or throws',
 		await host.stop();
 	}
 });
+
+test('a lapse noticed by a notification (renewal finds the subscription gone): one error answered 500, a new subscription, and the retry emits the gap', async () => {
+	const mailbox = addMailbox(contoso, 'instant-lapse');
+	const host = new Host(contoso, { mailbox });
+	await host.start();
+	try {
+		await host.activate();
+		const [old] = contoso.emu.notifications.list();
+		// Graph dropped it without a word, and half of its lifetime has passed: the next call renews.
+		contoso.emu.notifications.forget(old.id);
+		const sub = host.state().subscription as IDataObject;
+		sub.grantedAt = Date.now() - 10 * 24 * 3600_000;
+		contoso.emu.seedMessage(mailbox, 'inbox', { subject: 'in the gap' });
+		// A notification still reaches us (an older subscription of ours to the same URL, say).
+		const notify = () =>
+			new Promise<number>((resolve, reject) => {
+				const body = JSON.stringify({ value: [{ subscriptionId: old.id, clientState: host.state().clientState, changeType: 'created' }] });
+				const req = https.request(`${host.baseUrl}/${WEBHOOK_ID}/graph-mail`, { method: 'POST', ca: contoso.emu.certPem, headers: { 'content-type': 'application/json' } }, (res) => {
+					res.resume();
+					res.on('end', () => resolve(res.statusCode ?? 0));
+				});
+				req.on('error', reject);
+				req.end(body);
+			});
+		expect(await notify()).toBe(500);
+		expect(host.errors.map((e) => e.message)).toEqual([expect.stringMatching(/subscription lapsed.*removed by Graph without a lifecycle notification/)]);
+		const [fresh] = contoso.emu.notifications.list();
+		expect(fresh.id).not.toBe(old.id);
+		expect(host.subjects()).toEqual([]);
+		// Graph retries the notification answered 500: the round emits the gap's mail, and no second error.
+		expect(await notify()).toBe(202);
+		expect(host.subjects()).toEqual(['in the gap']);
+		expect(host.errors).toHaveLength(1);
+	} finally {
+		await host.stop();
+	}
+});
