@@ -135,7 +135,8 @@ export function createHandler(state: EmulatorState, identity: Identity, admin: A
               ...ids,
             };
             if (segments[1] === '$batch' && segments.length === 2) {
-              await sleep(state.latencyMs + extraLatency);
+              // Latency is spent by the inner requests (Outlook's work), not by the envelope.
+              await sleep(extraLatency);
               answer = await handleBatch(state, graphReq);
             } else answer = await runGraphRequest(state, graphReq, extraLatency);
           } else {

@@ -1,4 +1,4 @@
-/** Faults, the mailbox concurrency limit, latency and $batch. */
+/** Faults, the mailbox concurrency limit and latency ($batch: batch.test.ts). */
 import type { Emulator } from '../src';
 import { ALICE, appToken, BOB, CAROL, form, graph, mail, mailbox, request, SECRET, startTenant, TENANT, userToken } from './helpers';
 
@@ -146,31 +146,3 @@ test('throttleMailbox: every request to the mailbox answers 429 until the episod
   expect(emu.stats().throttled).toBe(2);
 });
 
-describe('$batch', () => {
-  test('runs up to 20 requests with the outer token; dependsOn; a throttled inner request is a 429 inside a 200', async () => {
-    emu.inject({ match: { path: `/v1.0/users/${BOB}/messages` }, kind: 'status', status: 429, retryAfterSeconds: 2 });
-    const r = await graph(emu, token, 'POST', '/$batch', {
-      requests: [
-        { id: '1', method: 'POST', url: `/users/${ALICE}/sendMail`, headers: { 'Content-Type': 'application/json' }, body: mail([BOB], 'batched') },
-        { id: '2', method: 'GET', url: `/users/${BOB}/messages?$select=subject`, dependsOn: ['1'] },
-        { id: '3', method: 'GET', url: `/users/${encodeURIComponent(CAROL)}/mailFolders/inbox` },
-        { id: '4', method: 'POST', url: `/users/${ALICE}/sendMail`, body: mail([BOB], 'no content type') },
-      ],
-    });
-    expect(r.status).toBe(200);
-    const byId = Object.fromEntries(r.json.responses.map((x: any) => [x.id, x]));
-    expect(byId['1'].status).toBe(202);
-    expect(byId['2'].status).toBe(429);
-    expect(byId['2'].headers['Retry-After']).toBe('2');
-    expect(byId['3'].status).toBe(200);
-    expect(byId['3'].body.displayName).toBe('Inbox');
-    expect(byId['4'].status).toBe(400);
-    expect(delivered('batched')).toBe(1);
-    expect(emu.stats()).toMatchObject({ graphRequests: 1, batchedRequests: 4, throttled: 1 });
-  });
-
-  test('more than 20 requests: 400', async () => {
-    const requests = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/users' }));
-    expect((await graph(emu, token, 'POST', '/$batch', { requests })).status).toBe(400);
-  });
-});

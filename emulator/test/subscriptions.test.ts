@@ -221,7 +221,9 @@ test('at most 4 deliveries per URL at a time; notifications that pile up go out 
   };
   const ids = Array.from({ length: 30 }, (_, i) => emu.seedMessage(BOB, 'inbox', { subject: `pile ${i}` }).id);
   await until(() => emu.notifications.stats.delivered === 30);
-  expect(most).toBe(4);
+  // Never more than 4 at once (fewer may overlap on a busy machine).
+  expect(most).toBeLessThanOrEqual(4);
+  expect(most).toBeGreaterThan(1);
   expect(hook.notifications().map((n) => n.resourceData.id).sort()).toEqual([...ids].sort());
   const posts = hook.received.filter((r) => r.body).length;
   expect(posts).toBeLessThan(30);

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark in one run against the emulator (50 ms of Graph latency and the
- * 4-per-mailbox limit on), printed as one table with the machine it ran on.
+ * 4-per-mailbox limit on), printed as one table with the machine it ran on. The last one runs the
+ * built package (dist/) in the pinned n8n of the end-to-end suite.
  */
 import * as os from 'os';
 
@@ -8,7 +9,8 @@ const BENCHES: Array<[string, string]> = [
 	['Send Mail', './sendMail'],
 	['Get Messages', './getMessages'],
 	['New Mail trigger', './trigger'],
-	// Boots a real n8n (about 2.5 minutes): opt in with `npm run bench -- --with-n8n`.
+	['Inside a real n8n', './inN8n'],
+	// Boots another real n8n (about 2.5 minutes): opt in with `npm run bench -- --with-n8n`.
 	...(process.argv.includes('--with-n8n') ? ([['Instant vs polling trigger (real n8n)', './instantTrigger']] as Array<[string, string]>) : []),
 ];
 

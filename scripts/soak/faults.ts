@@ -16,6 +16,8 @@ export const TARGETS = {
 	deleteDraft: { method: 'DELETE', path: /\/messages\/[^/]+$/ },
 	/** Only the naive workflow (Delivery: Automatic) sends this way. */
 	sendMail: { method: 'POST', path: /\/sendMail$/ },
+	/** The envelope carrying several of the above ($batch): a fault here hits every request inside. */
+	batch: { method: 'POST', path: /\/\$batch$/ },
 } as const;
 export type Target = keyof typeof TARGETS;
 
@@ -67,7 +69,7 @@ export interface InjectedFault {
 	detail?: string;
 }
 
-const ANY_TARGET: Target[] = ['delta', 'createDraft', 'sendDraft', 'lookup', 'checkDraft', 'sendMail'];
+const ANY_TARGET: Target[] = ['delta', 'createDraft', 'sendDraft', 'lookup', 'checkDraft', 'sendMail', 'batch'];
 /** A 200 with broken JSON only makes sense for reads. */
 const READ_TARGETS: Target[] = ['delta', 'lookup', 'checkDraft'];
 
@@ -79,7 +81,7 @@ export class FaultInjector {
 	constructor(
 		private readonly emu: Emulator,
 		private readonly random: Random,
-		/** Where transport faults go; the naive workflow's check aims them all at sendMail. */
+		/** Where transport faults go; the naive workflow's check aims them all at sendMail (alone or in a $batch). */
 		private readonly targets: Target[] = ANY_TARGET,
 	) {}
 

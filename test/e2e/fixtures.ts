@@ -386,3 +386,18 @@ export function folderAttachmentsWorkflow(id: string, o: { mailbox: string; filt
     connections: chain(['Start', 'Get Messages', 'Folder Create', 'Move', 'Attachment Download']),
   };
 }
+
+/** Set + Split Out: `count` items `{ n: 0 … count-1 }` (no Code node: that needs n8n's task runner). */
+export function countedItemsNodes(workflowId: string, count: number, x = 200) {
+  return [
+    {
+      id: nodeId(workflowId, 'Items'),
+      name: 'Items',
+      type: 'n8n-nodes-base.set',
+      typeVersion: 3.4,
+      position: [x, 0],
+      parameters: { assignments: { assignments: [{ id: 'n', name: 'n', value: `={{ Array.from({ length: ${count} }, (_, i) => i) }}`, type: 'array' }] }, options: {} },
+    },
+    { id: nodeId(workflowId, 'Split'), name: 'Split', type: 'n8n-nodes-base.splitOut', typeVersion: 1, position: [x + 200, 0], parameters: { fieldToSplitOut: 'n', options: {} } },
+  ];
+}

@@ -168,6 +168,46 @@ export function pollContext(run: NodeRun & { activation?: 'init' | 'manual' | 'a
 	return { context, store, workflow, poll };
 }
 
+/** The HTTP exchange a webhook sees: the request n8n parsed, and what the node wrote to the response. */
+export interface WebhookExchange {
+	method: 'GET' | 'POST';
+	query?: Record<string, string>;
+	body?: IDataObject;
+}
+export interface WebhookReply {
+	status: number;
+	headers: Record<string, string>;
+	body: string;
+}
+
+/**
+ * An n8n webhook context for a node's `webhook()` while an execution waits (as n8n's waiting
+ * webhooks call it, with the execution id set); the express request and response are minimal stand-ins.
+ */
+export function webhookContext(run: NodeRun, exchange: WebhookExchange) {
+	const { node, workflow, additionalData } = buildWorkflow(run);
+	const reply: WebhookReply = { status: 200, headers: {}, body: '' };
+	const res = {
+		status(code: number) {
+			reply.status = code;
+			return res;
+		},
+		setHeader(name: string, value: string) {
+			reply.headers[name.toLowerCase()] = value;
+			return res;
+		},
+		end(body?: string) {
+			reply.body = body ?? '';
+			return res;
+		},
+	};
+	const req = { method: exchange.method, query: exchange.query ?? {}, body: exchange.body ?? {}, headers: {}, url: '/' };
+	Object.assign(additionalData, { httpRequest: req, httpResponse: res });
+	const webhookData = { httpMethod: exchange.method, node: node.name, path: node.id, webhookDescription: {}, workflowId: workflow.id } as unknown as IWebhookData;
+	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], createRunExecutionData());
+	return { context, reply };
+}
+
 /** A webhook node under test: where n8n's webhook URLs start (WEBHOOK_URL + /webhook) and its webhookId. */
 export interface WebhookRun extends NodeRun {
 	webhookBaseUrl: string;
@@ -189,8 +229,8 @@ export function hookContext(run: WebhookRun, activation: WorkflowActivateMode = 
 	return { context: new HookContext(workflow, node, additionalData, 'trigger', activation), workflow };
 }
 
-/** The context of one webhook call, with the request (body, query, headers) and an express-like response. */
-export function webhookContext(run: WebhookRun, request: { body: unknown; query: Record<string, string>; headers: Record<string, string> }, response: unknown) {
+/** The context of one call of a trigger's webhook (no execution yet), with the request (body, query, headers) and an express-like response. */
+export function webhookCallContext(run: WebhookRun, request: { body: unknown; query: Record<string, string>; headers: Record<string, string> }, response: unknown) {
 	const { node, workflow, additionalData } = buildWebhookWorkflow(run);
 	Object.assign(additionalData, { httpRequest: request, httpResponse: response });
 	const webhookData = { httpMethod: 'POST', node: node.name, path: 'graph-mail', webhookDescription: { name: 'default', httpMethod: 'POST', path: 'graph-mail' }, workflowId: workflow.id } as unknown as IWebhookData;

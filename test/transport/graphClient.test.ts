@@ -156,10 +156,12 @@ describe('paging and concurrency', () => {
 
 	test('40 parallel calls to one mailbox never exceed Graph\'s 4-concurrent limit', async () => {
 		contoso.emu.setLatency(30);
+		graph.batching = false; // each call on its own (batching.test.ts: the same with $batch)
 		try {
 			await Promise.all(Array.from({ length: 40 }, () => graph.request({ url: `${alicePath}/messages`, qs: { $top: 1 } })));
 		} finally {
 			contoso.emu.setLatency(0);
+			graph.batching = true;
 		}
 		expect(contoso.emu.stats().throttled).toBe(0);
 		expect(contoso.emu.stats().graphRequests).toBe(40);

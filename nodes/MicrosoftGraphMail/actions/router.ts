@@ -4,8 +4,7 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { createGraphClient } from '../../shared/transport/graphClient';
-import { MAILBOX_CONCURRENCY } from '../../shared/transport/limits';
-import { DEFAULT_PARALLEL_ITEMS } from './operation';
+import { DEFAULT_PARALLEL_ITEMS, MAX_PARALLEL_ITEMS } from './operation';
 import { DEFAULT_RESOURCE, findOperation } from './operations';
 
 function errorDetails(error: Error & { description?: string | null; httpCode?: string | null }): IDataObject {
@@ -29,17 +28,22 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	}
 	if (!operation) throw new NodeOperationError(this.getNode(), `Unknown operation "${key}" of resource "${resource}"`);
 	const client = await createGraphClient(this);
-	const parallel = Math.max(1, Math.min(MAILBOX_CONCURRENCY, Number(this.getNodeParameter('options.parallelItems', 0, DEFAULT_PARALLEL_ITEMS)) || 1));
+	client.batching = this.getNodeParameter('options.batchRequests', 0, true) !== false;
+	if (operation.run) return await operation.run.call(this, client);
+	const execute = operation.execute;
+	if (!execute) throw new NodeOperationError(this.getNode(), `Operation "${key}" has nothing to run`);
+	const parallel = Math.max(1, Math.min(MAX_PARALLEL_ITEMS, Number(this.getNodeParameter('options.parallelItems', 0, DEFAULT_PARALLEL_ITEMS)) || 1));
 
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let next = 0;
+	client.itemsNotStarted = () => items.length - next;
 	const failures: { index: number; error: Error }[] = [];
 	const worker = async () => {
 		// After a failure (without continue-on-fail) no new item starts; those in flight finish.
 		while (next < items.length && failures.length === 0) {
 			const index = next++;
 			try {
-				const output = await operation.execute.call(this, client, index);
+				const output = await execute.call(this, client, index);
 				results[index] = output.map((item) => ({ ...item, pairedItem: item.pairedItem ?? { item: index } }));
 			} catch (error) {
 				if (this.continueOnFail()) {

@@ -21,9 +21,10 @@ import { CredentialConfigError, resolveEndpoints, type ResolvedEndpoints } from 
 import { getGraphToken, SignInError, type SignInData } from '../auth/graphTokens';
 import { SignInFailedError } from '../auth/signInFailure';
 import { graphApiError, networkErrorCode, outcomeUnknownError, parseGraphError } from './graphErrors';
-import { RETRY } from './limits';
+import { BATCH, RETRY } from './limits';
 import { addressedMailbox, isObjectId, nameOfObjectId, personOfAccessToken, rememberName, type AddressedMailbox } from './mailboxNames';
 import { mailboxSlots, type Slots } from './mailboxSlots';
+import { RequestBatcher, type BatchPart } from './requestBatcher';
 
 export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
@@ -50,6 +51,16 @@ export interface GraphCall {
 	/** The permission this call needs, named in a 403's message. */
 	permission?: string;
 	itemIndex?: number;
+}
+
+/** A call's URL under the version base with its query, as a `$batch` request names it. */
+function batchUrl(base: string, url: string, qs: IDataObject | undefined): string {
+	const path = url.slice(base.length);
+	const query = Object.entries(qs ?? {})
+		.filter(([, value]) => value !== undefined && value !== null)
+		.map(([name, value]) => `${encodeURIComponent(name).replace(/^%24/, '$')}=${encodeURIComponent(String(value))}`)
+		.join('&');
+	return query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path;
 }
 
 export interface GraphResponse<T> {
@@ -93,6 +104,11 @@ function lowerCaseHeaders(headers: unknown): Record<string, string> {
 
 export class GraphClient {
 	readonly node: INode;
+	/** Coalesce requests to one mailbox into JSON `$batch` calls (requestBatcher.ts). */
+	batching = true;
+	/** Items of this run not started yet (the router says): batches shape their chains by it. */
+	itemsNotStarted: () => number = () => 0;
+	private readonly batchers = new Map<Slots, RequestBatcher>();
 
 	constructor(
 		private readonly ctx: GraphContext,
@@ -151,16 +167,17 @@ export class GraphClient {
 		const method = call.method ?? 'GET';
 		const idempotent = call.idempotent ?? method !== 'POST';
 		const clientRequestId = randomUUID();
+		const batcher = this.batcherFor(slots, call, url);
 		let waited = 0;
 		let staleSince: number | undefined;
 		for (let attempt = 0; ; attempt++) {
-			const release = await slots.acquire();
 			const startedAt = Date.now();
 			let response: GraphResponse<unknown>;
 			try {
-				response = await this.send(call, method, url, clientRequestId, staleSince);
+				response = batcher
+					? await batcher.submit(this.batchPart(call, method, url, clientRequestId, staleSince))
+					: await this.sendOnSlot(slots, call, method, url, clientRequestId, staleSince);
 			} catch (error) {
-				release();
 				const code = this.failure(error, call);
 				if (!NOT_SENT.has(code) && !idempotent) throw outcomeUnknownError(this.node, `${method} ${this.describe(url)}`, code, call.itemIndex);
 				const delay = backoffMs(attempt);
@@ -175,7 +192,6 @@ export class GraphClient {
 				waited += delay;
 				continue;
 			}
-			release();
 			const { status } = response;
 			// A token Graph refuses (revoked, expired early): one fresh token, one more try.
 			if (status === 401 && staleSince === undefined && !call.preAuthenticated) {
@@ -293,17 +309,60 @@ export class GraphClient {
 		}
 	}
 
+	private async sendOnSlot(slots: Slots, call: GraphCall, method: IHttpRequestMethods, url: string, clientRequestId: string, staleSince?: number): Promise<GraphResponse<unknown>> {
+		const release = await slots.acquire();
+		try {
+			return await this.send(call, method, url, clientRequestId, staleSince);
+		} finally {
+			release();
+		}
+	}
+
+	/** The batcher for this mailbox when the call can go inside a `$batch` (JSON to Graph, small body). */
+	private batcherFor(slots: Slots, call: GraphCall, url: string): RequestBatcher | undefined {
+		const base = `${this.endpoints.graphBaseUrl}/`;
+		if (!this.batching || call.preAuthenticated || call.binary || Buffer.isBuffer(call.body) || !url.startsWith(base)) return undefined;
+		if (call.body !== undefined && Buffer.byteLength(JSON.stringify(call.body)) > BATCH.maxPartBytes) return undefined;
+		let batcher = this.batchers.get(slots);
+		if (!batcher) {
+			const envelope: GraphCall = { method: 'POST', url: `${this.endpoints.graphBaseUrl}/$batch` };
+			batcher = new RequestBatcher(slots, async (requests, staleSince) =>
+				await this.send({ ...envelope, body: { requests } }, 'POST', envelope.url, randomUUID(), staleSince),
+				() => this.itemsNotStarted() > 0,
+			);
+			this.batchers.set(slots, batcher);
+		}
+		return batcher;
+	}
+
+	private batchPart(call: GraphCall, method: IHttpRequestMethods, url: string, clientRequestId: string, staleSince?: number): BatchPart {
+		return {
+			method,
+			url: batchUrl(this.endpoints.graphBaseUrl, url, call.qs),
+			headers: this.graphHeaders(call, clientRequestId),
+			body: call.body as IDataObject | undefined,
+			bytes: call.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(call.body)),
+			staleSince,
+			alone: async () => await this.send(call, method, url, clientRequestId, staleSince),
+		};
+	}
+
+	private graphHeaders(call: GraphCall, clientRequestId: string): Record<string, string> {
+		const headers: Record<string, string> = { ...call.headers };
+		if (!call.preAuthenticated) {
+			headers.Prefer = ['IdType="ImmutableId"', ...(call.prefer ?? [])].join(', ');
+			headers['client-request-id'] = clientRequestId;
+		}
+		return headers;
+	}
+
 	private describe(url: string): string {
 		return new URL(url).pathname.replace(/^\/v1\.0/, '');
 	}
 
 	private async send(call: GraphCall, method: IHttpRequestMethods, url: string, clientRequestId: string, staleSince?: number): Promise<GraphResponse<unknown>> {
 		const isBuffer = Buffer.isBuffer(call.body);
-		const headers: Record<string, string> = { ...call.headers };
-		if (!call.preAuthenticated) {
-			headers.Prefer = ['IdType="ImmutableId"', ...(call.prefer ?? [])].join(', ');
-			headers['client-request-id'] = clientRequestId;
-		}
+		const headers = this.graphHeaders(call, clientRequestId);
 		const options: IHttpRequestOptions = {
 			method,
 			url,

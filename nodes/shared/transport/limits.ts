@@ -23,3 +23,15 @@ export const MAX_INLINE_ATTACHMENT_BYTES = 3 * 1024 * 1024;
 /** Upload sessions: each PUT at most 4 MB (we use a multiple of 320 KiB as Graph advises), files up to 150 MB. */
 export const UPLOAD_CHUNK_BYTES = 320 * 1024 * 12;
 export const MAX_ATTACHMENT_BYTES = 150 * 1024 * 1024;
+
+/**
+ * JSON $batch: at most 20 requests per batch, and Graph hands a batch to Outlook 4 at a time, so a
+ * batch is at most 4 `dependsOn` chains, each chain holding one of the mailbox's slots.
+ */
+export const BATCH = {
+	maxRequests: 20,
+	maxChains: MAILBOX_CONCURRENCY,
+	/** The whole body stays under Graph's 4 MB; a request whose body alone is bigger than this goes on its own. */
+	maxBodyBytes: MAX_REQUEST_BYTES - 64 * 1024,
+	maxPartBytes: 1024 * 1024,
+};

@@ -22,6 +22,17 @@ export class Slots {
 		else this.active++;
 		// Sleeping on the slot costs nothing: while paused no request of this mailbox may start anyway.
 		for (let wait = this.pausedUntil - Date.now(); wait > 0; wait = this.pausedUntil - Date.now()) await sleep(wait);
+		return this.releaser();
+	}
+
+	/** A free slot now, or undefined: never jumps the queue of those waiting, never during a pause. */
+	tryAcquire(): (() => void) | undefined {
+		if (this.active >= this.size || this.waiting.length > 0 || this.pausedUntil > Date.now()) return undefined;
+		this.active++;
+		return this.releaser();
+	}
+
+	private releaser(): () => void {
 		let released = false;
 		return () => {
 			if (released) return;

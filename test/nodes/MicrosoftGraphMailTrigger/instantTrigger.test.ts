@@ -11,7 +11,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { MicrosoftGraphMailInstantTrigger } from '../../../nodes/MicrosoftGraphMailTrigger/MicrosoftGraphMailInstantTrigger.node';
 import { ensureCertificate } from '../../../emulator/src';
 import { startContoso, type Contoso } from '../../fixtures/contoso';
-import { hookContext, webhookContext, type WebhookRun } from '../../harness/n8nContext';
+import { hookContext, webhookCallContext, type WebhookRun } from '../../harness/n8nContext';
 import { addMailbox } from './triggerFixture';
 
 const node = new MicrosoftGraphMailInstantTrigger();
@@ -65,7 +65,7 @@ class Host {
 						return sr.headersSent;
 					},
 				};
-				const { context, workflow } = webhookContext(this.run(), { body: text ? JSON.parse(text) : {}, query, headers: req.headers as Record<string, string> }, res);
+				const { context, workflow } = webhookCallContext(this.run(), { body: text ? JSON.parse(text) : {}, query, headers: req.headers as Record<string, string> }, res);
 				try {
 					const out = await node.webhook!.call(context);
 					if (!query.validationToken) this.calls.push({ status: sr.statusCode, ms: Date.now() - started });

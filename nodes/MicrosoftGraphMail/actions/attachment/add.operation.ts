@@ -7,7 +7,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { MAX_INLINE_ATTACHMENT_BYTES } from '../../../shared/transport/limits';
 import type { GraphClient } from '../../../shared/transport/graphClient';
-import { parallelItemsOption, type MailOperation } from '../operation';
+import { throughputOptions, type MailOperation } from '../operation';
 import { resolveAttachments } from '../message/send/attachments';
 import { postAttachment } from '../message/send/delivery';
 import { FieldError } from '../message/send/messageBuilder';
@@ -45,7 +45,7 @@ const fields: INodeProperties[] = [
 				placeholder: 'logo=logo@acme',
 				description: 'Binary fields to add as inline images, referenced from the body as cid:…: "property" or "property=contentId", comma-separated',
 			},
-			parallelItemsOption,
+			...throughputOptions,
 		],
 	},
 ];

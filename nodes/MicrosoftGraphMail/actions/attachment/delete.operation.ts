@@ -1,7 +1,7 @@
 /** Delete: removes one attachment from a message or draft (for good: attachments have no Deleted Items). */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { GraphClient } from '../../../shared/transport/graphClient';
-import { parallelItemsOptions, type MailOperation } from '../operation';
+import { throughputOptionsCollection, type MailOperation } from '../operation';
 import { permissionName, targetFields } from '../message/target';
 import { attachmentIdField, attachmentTarget, onAttachment } from './attachmentTarget';
 
@@ -11,7 +11,7 @@ const show = { operation: [OPERATION] };
 const fields: INodeProperties[] = [
 	...targetFields(OPERATION),
 	attachmentIdField(OPERATION),
-	parallelItemsOptions(show),
+	throughputOptionsCollection(show),
 ];
 
 async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]> {

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { GraphClient } from '../../../shared/transport/graphClient';
-import { parallelItemsOption, type MailOperation } from '../operation';
+import { throughputOptions, type MailOperation } from '../operation';
 import { emlFileName } from '../message/export.operation';
 import { attachmentValue } from '../message/read/attachmentsToBinary';
 import { messageTarget, permissionName, targetFields } from '../message/target';
@@ -36,7 +36,7 @@ const fields: INodeProperties[] = [
 		placeholder: 'Add Option',
 		displayOptions: { show },
 		default: {},
-		options: [{ ...includeInlineOption, description: `${includeInlineOption.description}. Applies when downloading every attachment.` }, parallelItemsOption],
+		options: [{ ...includeInlineOption, description: `${includeInlineOption.description}. Applies when downloading every attachment.` }, ...throughputOptions],
 	},
 ];
 

@@ -1,7 +1,7 @@
 /** Get Many: the attachments of a message or draft, one output item each (metadata, no bytes). */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { GraphClient } from '../../../shared/transport/graphClient';
-import { parallelItemsOption, type MailOperation } from '../operation';
+import { throughputOptions, type MailOperation } from '../operation';
 import { messageTarget, permissionName, targetFields } from '../message/target';
 import { attachmentMetadata, includeInlineOption, listAttachments } from './attachmentTarget';
 
@@ -17,7 +17,7 @@ const fields: INodeProperties[] = [
 		placeholder: 'Add Option',
 		displayOptions: { show },
 		default: {},
-		options: [includeInlineOption, parallelItemsOption],
+		options: [includeInlineOption, ...throughputOptions],
 	},
 ];
 

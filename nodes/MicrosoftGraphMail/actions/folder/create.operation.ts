@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { listFolders, type ResolvedFolder } from '../../../shared/folders';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import { permissionName } from '../message/target';
-import { parallelItemsOption, type MailOperation } from '../operation';
+import { throughputOptions, type MailOperation } from '../operation';
 import { FOLDER_PROPERTIES, folderJson, folderLocator, folderOf, folderExistsError, folderUrl, isFolderExists, mailboxFieldFor, mailboxPathOf, requiredName, whereLabel } from './folderTarget';
 
 const OPERATION = 'create';
@@ -48,7 +48,7 @@ const fields: INodeProperties[] = [
 				default: false,
 				description: 'Whether a folder of that name already in the parent is returned (output existed: true) instead of failing, so the workflow can run again safely',
 			},
-			parallelItemsOption,
+			...throughputOptions,
 		],
 	},
 ];

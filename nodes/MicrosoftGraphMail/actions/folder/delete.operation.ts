@@ -2,7 +2,7 @@
 import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import { permissionName } from '../message/target';
-import { parallelItemsOption, type MailOperation } from '../operation';
+import { throughputOptionsCollection, type MailOperation } from '../operation';
 import { folderLocator, folderOf, folderUrl, mailboxFieldFor, mailboxPathOf } from './folderTarget';
 
 const OPERATION = 'delete';
@@ -15,7 +15,7 @@ const fields: INodeProperties[] = [
 		default: { __rl: true, mode: 'list', value: '' },
 		hint: 'Graph moves the folder, with its subfolders and mail, into Deleted Items, where the user can still restore it. A folder already in Deleted Items is removed for good.',
 	}),
-	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', displayOptions: { show }, default: {}, options: [parallelItemsOption] },
+	throughputOptionsCollection(show),
 ];
 
 async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]> {

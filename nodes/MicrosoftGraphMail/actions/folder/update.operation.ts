@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { mailboxLabel } from '../../../shared/folders';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import { permissionName } from '../message/target';
-import { parallelItemsOption, type MailOperation } from '../operation';
+import { throughputOptionsCollection, type MailOperation } from '../operation';
 import { folderJson, folderLocator, folderOf, folderExistsError, folderUrl, mailboxFieldFor, mailboxPathOf, requiredName } from './folderTarget';
 
 const OPERATION = 'update';
@@ -23,7 +23,7 @@ const fields: INodeProperties[] = [
 		displayOptions: { show },
 		description: 'The new display name (one name, not a path: a "/" in it is part of the name)',
 	},
-	{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', displayOptions: { show }, default: {}, options: [parallelItemsOption] },
+	throughputOptionsCollection(show),
 ];
 
 async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]> {

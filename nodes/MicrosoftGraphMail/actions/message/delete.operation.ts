@@ -1,7 +1,7 @@
 /** Delete: to Deleted Items (recoverable from there), or permanently with permanentDelete. */
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { GraphClient } from '../../../shared/transport/graphClient';
-import { parallelItemsOptions, type MailOperation } from '../operation';
+import { throughputOptionsCollection, type MailOperation } from '../operation';
 import { messageTarget, onMessage, permissionName, targetFields } from './target';
 
 const OPERATION = 'delete';
@@ -18,7 +18,7 @@ const fields: INodeProperties[] = [
 		description: 'Whether to remove the message for good instead of moving it to Deleted Items',
 		hint: 'Off: the message goes to Deleted Items, where the user can still restore it. On: it is removed for good (only an admin can recover it from Recoverable Items within the retention period).',
 	},
-	parallelItemsOptions(show),
+	throughputOptionsCollection(show),
 ];
 
 async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]> {

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { GraphClient } from '../../../shared/transport/graphClient';
-import { parallelItemsOptions, type MailOperation } from '../operation';
+import { throughputOptionsCollection, type MailOperation } from '../operation';
 import { messageTarget, onMessage, permissionName, targetFields } from './target';
 
 const OPERATION = 'export';
@@ -22,7 +22,7 @@ const fields: INodeProperties[] = [
 		displayOptions: { show },
 		hint: 'The name of the output binary field to put the .eml file in',
 	},
-	parallelItemsOptions(show),
+	throughputOptionsCollection(show),
 ];
 
 /** The subject as a file name every system accepts. */

@@ -9,6 +9,7 @@ import { readOperations } from './read';
 import { replyOperation } from './reply.operation';
 import { replyAllOperation } from './replyAll.operation';
 import { sendMail } from './send.operation';
+import { sendAndWait } from './sendAndWait.operation';
 import { updateOperation } from './update.operation';
 
-export const messageOperations: MailOperation[] = [sendMail, ...readOperations, replyOperation, replyAllOperation, forwardOperation, updateOperation, moveOperation, copyOperation, deleteOperation, exportOperation];
+export const messageOperations: MailOperation[] = [sendMail, sendAndWait, ...readOperations, replyOperation, replyAllOperation, forwardOperation, updateOperation, moveOperation, copyOperation, deleteOperation, exportOperation];

@@ -6,7 +6,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { folderLocatorField } from '../../../shared/descriptions/folder';
 import { folderRef, resolveFolder } from '../../../shared/folders';
 import type { GraphClient } from '../../../shared/transport/graphClient';
-import { parallelItemsOptions } from '../operation';
+import { throughputOptionsCollection } from '../operation';
 import { actedMessage } from './messageOutput';
 import { messageTarget, onMessage, permissionName, targetFields } from './target';
 
@@ -20,7 +20,7 @@ export function relocateFields(operation: 'move' | 'copy'): INodeProperties[] {
 			description: `The folder to ${operation} the message to. Well-known folders work in any mailbox language; a path names folders from the top, separated by "/".`,
 			displayOptions: { show },
 		},
-		parallelItemsOptions(show),
+		throughputOptionsCollection(show),
 	];
 }
 

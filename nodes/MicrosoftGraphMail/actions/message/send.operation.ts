@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/require-node-api-error -- FieldError is converted below; other errors come from the transport as NodeApiError/NodeOperationError */
 /**
  * Send Mail: validate the whole item first (nothing is sent for a bad item), then one sendMail
  * (attachments up to 3 MB in all) or draft + upload sessions + send (files up to 150 MB each).
@@ -20,14 +19,14 @@ function permissionsFor(client: GraphClient, mailboxUrl: string): Permissions {
 	return { send: 'Mail.Send.Shared (delegated)', readWrite: 'Mail.ReadWrite.Shared (delegated)' };
 }
 
-interface SendInput extends MailInput {
+export interface SendInput extends MailInput {
 	saveToSentItems: boolean;
 	delivery: Delivery;
 	idempotencyKey?: string;
 	options: IDataObject;
 }
 
-function readDelivery(options: IDataObject): Pick<SendInput, 'delivery' | 'idempotencyKey'> {
+export function readDelivery(options: IDataObject): Pick<SendInput, 'delivery' | 'idempotencyKey'> {
 	const delivery = String(options.delivery ?? DELIVERY.auto) as Delivery;
 	if (!Object.values(DELIVERY).includes(delivery)) throw new FieldError('Delivery', `Unknown delivery "${delivery}"`);
 	const key = String(options.idempotencyKey ?? '').trim();
@@ -48,27 +47,45 @@ function forDelivery(plan: DeliveryPlan, delivery: Delivery): DeliveryPlan {
 	return delivery === DELIVERY.draft && plan.path === 'inline' ? { ...plan, path: 'draft' } : plan;
 }
 
+/** A FieldError from reading or building the item → an error naming the item; nothing was sent. */
+function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): never {
+	if (!(error instanceof FieldError)) throw error;
+	throw new NodeOperationError(ctx.getNode(), `${error.field}: ${error.message} [item ${itemIndex}]`, {
+		itemIndex,
+		description: 'Nothing was sent for this item.',
+	});
+}
+
 async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: number): Promise<INodeExecutionData[]> {
-	const mailbox = String(this.getNodeParameter('mailbox', itemIndex, '') ?? '');
+	let input: SendInput;
+	try {
+		input = readInput(this, itemIndex);
+	} catch (error) {
+		asItemError(this, error, itemIndex);
+	}
+	return [{ json: await sendComposed(this, client, itemIndex, input) }];
+}
+
+/**
+ * Sends one composed mail the way Send Mail does (every grant, shared mailboxes, attachments of
+ * any size, exactly-once delivery): Send Mail itself and Send and Wait use it.
+ */
+export async function sendComposed(ctx: IExecuteFunctions, client: GraphClient, itemIndex: number, input: SendInput): Promise<IDataObject> {
+	const mailbox = String(ctx.getNodeParameter('mailbox', itemIndex, '') ?? '');
 	const mailboxUrl = client.mailboxPath(mailbox, itemIndex);
 	let prepared;
 	try {
-		const input = readInput(this, itemIndex);
-		if (input.idempotencyKey) claimIdempotencyKey(this, sendMarker(mailboxUrl, input.idempotencyKey), input.idempotencyKey, itemIndex);
+		if (input.idempotencyKey) claimIdempotencyKey(ctx, sendMarker(mailboxUrl, input.idempotencyKey), input.idempotencyKey, itemIndex);
 		const message = buildMessage(input);
-		const sources = await resolveAttachments(this, itemIndex, input.options.attachments, input.options.inlineImages);
+		const sources = await resolveAttachments(ctx, itemIndex, input.options.attachments, input.options.inlineImages);
 		if (sources.some((s) => s.contentId) && input.bodyContentType !== 'html') {
 			throw new FieldError('Inline Images', 'Inline images need an HTML body (Body Content Type: HTML) that refers to them as cid:…');
 		}
-		prepared = { input, message, sources, plan: forDelivery(planDelivery(message, sources), input.delivery) };
+		prepared = { message, sources, plan: forDelivery(planDelivery(message, sources), input.delivery) };
 	} catch (error) {
-		if (!(error instanceof FieldError)) throw error;
-		throw new NodeOperationError(this.getNode(), `${error.field}: ${error.message} [item ${itemIndex}]`, {
-			itemIndex,
-			description: 'Nothing was sent for this item.',
-		});
+		asItemError(ctx, error, itemIndex);
 	}
-	const { input, message, sources, plan } = prepared;
+	const { message, sources, plan } = prepared;
 	const permissions = permissionsFor(client, mailboxUrl);
 	const common = { saveToSentItems: input.saveToSentItems, itemIndex, permissions };
 
@@ -85,7 +102,7 @@ async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: 
 	};
 	if (input.delivery !== DELIVERY.auto) json.delivery = input.delivery;
 	if (plan.path === 'inline') {
-		await sendInline(this, client, mailboxUrl, message, plan, common);
+		await sendInline(ctx, client, mailboxUrl, message, plan, common);
 	} else {
 		let marker: string | undefined;
 		if (input.delivery === DELIVERY.draft) {
@@ -93,16 +110,16 @@ async function execute(this: IExecuteFunctions, client: GraphClient, itemIndex: 
 			json.internetMessageId = marker;
 			if (input.idempotencyKey) {
 				const sent = await alreadySent(client, mailboxUrl, marker, itemIndex);
-				if (sent) return [{ json: { ...json, messageId: sent.id, alreadySent: true } }];
+				if (sent) return { ...json, messageId: sent.id, alreadySent: true };
 				json.alreadySent = false;
 			}
 		}
-		const result = await sendViaDraft(this, client, mailboxUrl, message, plan, { ...common, marker });
+		const result = await sendViaDraft(ctx, client, mailboxUrl, message, plan, { ...common, marker });
 		json.messageId = result.messageId;
 		if (result.internetMessageId) json.internetMessageId = result.internetMessageId;
 		if (result.checked) json.sendConfirmedAfterRetry = true;
 	}
-	return [{ json }];
+	return json;
 }
 
 export const sendMail: MailOperation = {

@@ -5,7 +5,7 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import type { GraphClient } from '../../../shared/transport/graphClient';
-import { parallelItemsOptions, type MailOperation } from '../operation';
+import { throughputOptionsCollection, type MailOperation } from '../operation';
 import { actedMessage } from './messageOutput';
 import { FieldError, splitList } from './send/messageBuilder';
 import { assertNoControlChars, InputError } from './send/addresses';
@@ -117,7 +117,7 @@ const fields: INodeProperties[] = [
 			},
 		],
 	},
-	parallelItemsOptions(show),
+	throughputOptionsCollection(show),
 ];
 
 const ONE_OF = <T extends string>(field: string, value: unknown, allowed: readonly T[]): T => {

@@ -48,6 +48,22 @@ describe('a gateway error after Graph sent the mail', () => {
 		expect(contoso.emu.stats().log.filter((e) => e.path.endsWith('/sendMail'))).toHaveLength(1);
 	});
 
+	test('inside a $batch: the one sendMail answered 504 after acting is "unknown", the others are sent, each mail once', async () => {
+		const sender = addMailbox(contoso, 'gw-batch-sender');
+		const ann = addMailbox(contoso, 'gw-batch-ann');
+		contoso.emu.inject({ match: { method: 'POST', path: '/sendMail' }, kind: 'status', status: 504, afterActing: true });
+		const items = Array.from({ length: 6 }, (_, n) => ({ json: { n } }));
+		const out = await send(contoso, { parameters: { mailbox: sender, toRecipients: ann, subject: '={{ "Batched " + $json.n }}', bodyContent: 'x' }, items, continueOnFail: true });
+		seen.push(out.map((o) => o.json));
+		const failed = out.filter((o) => o.json.error);
+		expect(failed).toHaveLength(1);
+		expect(failed[0].json.error).toMatch(/may or may not have been carried out \[item \d\]$/);
+		expect(inbox(ann).map((m) => m.subject).sort()).toEqual(items.map(({ json }) => `Batched ${json.n}`).sort());
+		const stats = contoso.emu.stats();
+		expect(stats.log.filter((e) => e.path === '/v1.0/$batch')).toHaveLength(1);
+		expect(stats.log.filter((e) => e.path.endsWith('/sendMail') && e.status !== 424)).toHaveLength(6); // run once each (424: not run, sent in the next batch)
+	});
+
 	test('a keyed send answered 502 whose check fails too: outcome unknown, and the re-run sends nothing', async () => {
 		const sender = addMailbox(contoso, 'gw-keyed-sender');
 		const ann = addMailbox(contoso, 'gw-keyed-ann');

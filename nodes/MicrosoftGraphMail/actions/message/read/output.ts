@@ -5,7 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import type { GraphClient } from '../../../../shared/transport/graphClient';
 import { MAX_ATTACHMENT_BYTES } from '../../../../shared/transport/limits';
-import { parallelItemsOption } from '../../operation';
+import { throughputOptions } from '../../operation';
 import { attachmentsToBinary, type BinaryContext } from './attachmentsToBinary';
 import { SIMPLIFIED_SELECT, simplifyMessage } from './simplify';
 
@@ -116,7 +116,7 @@ export const readOptions: INodeProperties[] = [
 		displayOptions: { show: { downloadAttachments: [true] } },
 		description: 'Larger file attachments are described but not downloaded',
 	},
-	parallelItemsOption,
+	...throughputOptions,
 ];
 
 /** The Options collection (readOptions) of a reading operation. */

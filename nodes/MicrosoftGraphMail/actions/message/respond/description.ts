@@ -1,6 +1,6 @@
 /** The fields of Reply, Reply All and Forward: the mail, a comment, recipients, attachments. */
 import type { INodeProperties } from 'n8n-workflow';
-import { parallelItemsOption } from '../../operation';
+import { throughputOptions } from '../../operation';
 import { targetFields } from '../target';
 
 export type ResponseKind = 'reply' | 'replyAll' | 'forward';
@@ -61,7 +61,7 @@ export function responseFields(kind: ResponseKind): INodeProperties[] {
 				},
 				address('BCC', 'bccRecipients', 'Blind copies'),
 				address('CC', 'ccRecipients', 'Copies'),
-				parallelItemsOption,
+				...throughputOptions,
 				{
 					displayName: 'Save to Sent Items',
 					name: 'saveToSentItems',

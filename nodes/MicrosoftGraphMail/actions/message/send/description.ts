@@ -1,7 +1,7 @@
 /** The fields of a mail being composed: Send Mail's, and (without its delivery options) Draft Create's. */
 import type { INodeProperties } from 'n8n-workflow';
 import { mailboxField } from '../../../../shared/descriptions/authentication';
-import { parallelItemsOption } from '../../operation';
+import { throughputOptions } from '../../operation';
 
 export const SEND_OPERATION = 'send';
 
@@ -155,7 +155,7 @@ const COMPOSE_FIELDS: INodeProperties[] = [
 					},
 				],
 			},
-			parallelItemsOption,
+			...throughputOptions,
 			{
 				displayName: 'Reply To',
 				name: 'replyTo',
