@@ -61,7 +61,7 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Microsoft Graph calls this workflow\'s production webhook URL, which must be public https (n8n\'s WEBHOOK_URL). The subscription is renewed by the notifications themselves; see the package README for what keeps it alive.',
+					'Microsoft Graph calls this workflow\'s production webhook URL, which must be public https (n8n\'s WEBHOOK_URL). Notifications and a 15-minute keep-alive round renew the subscription while n8n runs; see the package README.',
 				name: 'instantNotice',
 				type: 'notice',
 				default: '',
