@@ -27,8 +27,10 @@ export function createAdminApi(emu: Emulator) {
     } catch {
       return fail(400, 'The body is not JSON.');
     }
-    const route = `${method} ${segments.map((s, i) => (segments[0] === 'mailboxes' && i === 1 ? ':upn' : s)).join('/')}`;
+    const named = segments[0] === 'mailboxes' || segments[0] === 'subscriptions';
+    const route = `${method} ${segments.map((s, i) => (named && i === 1 ? (segments[0] === 'mailboxes' ? ':upn' : ':id') : s)).join('/')}`;
     const upn = segments[1];
+    const subs = emu.notifications;
     try {
       switch (route) {
         case 'GET health':
@@ -40,6 +42,34 @@ export function createAdminApi(emu: Emulator) {
           const { folder, ...msg } = json;
           return ok(emu.seedMessage(upn, folder ?? 'inbox', msg), 201);
         }
+        case 'POST mailboxes/:upn/burst': {
+          // Many mails at once, each one a `created` notification (Graph's burst).
+          const count = Number(json.count ?? 1000);
+          for (let i = 0; i < count; i++) emu.seedMessage(upn, json.folder ?? 'inbox', { subject: `${json.subjectPrefix ?? 'Burst'} ${i + 1}` });
+          return ok({ ok: true, count }, 201);
+        }
+        case 'GET subscriptions':
+          return ok({ value: subs.list() });
+        case 'POST subscriptions/:id/lifecycle':
+          subs.lifecycle(upn, json.event);
+          return ok({ ok: true });
+        case 'POST subscriptions/:id/lifetime':
+          subs.shortenLifetime(upn, Number(json.seconds));
+          return ok({ ok: true });
+        case 'POST subscriptions/:id/forget':
+          subs.forget(upn);
+          return ok({ ok: true });
+        case 'POST notification-faults':
+          for (const f of Array.isArray(json) ? json : [json]) subs.injectFault(f);
+          return ok({ ok: true });
+        case 'DELETE notification-faults':
+          subs.clearFaults();
+          return ok({ ok: true });
+        case 'GET notifications':
+          return ok(subs.stats);
+        case 'POST reset-notifications':
+          subs.resetStats();
+          return ok({ ok: true });
         case 'GET mailboxes/:upn/messages':
           return ok(jsonSafe(emu.messages(upn, query.get('folder') ?? undefined)));
         case 'POST mailboxes/:upn/throttle':

@@ -220,6 +220,9 @@ export async function handleGraph(state: EmulatorState, req: GraphRequest, extra
         throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${second}' does not exist or one of its queried reference-property objects are not present.`);
       throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${second}' is invalid.`);
     }
+  } else if (first?.toLowerCase() === 'subscriptions') {
+    await sleep(state.latencyMs + extraLatencyMs);
+    return await state.subscriptions.handle(req, claims, tenant, segments);
   } else {
     throw errors.badRequest(`Resource not found for the segment '${first ?? ''}'.`);
   }

@@ -9,11 +9,13 @@ import { attachmentFromSeed, cloneMessage, conversationIdFor, newMessage, recipi
 import { toGraphMessage } from './messageView';
 import { createHandler, listen } from './server';
 import { EmulatorState } from './state';
+import type { SubscriptionService } from './subscriptions';
 import { DEFAULT_TLS_DIR, ensureCertificate } from './tls';
 import type { AppSpec, DeltaOrder, Emulator, EmulatorOptions, Fault, GraphMessage, SeedMessage, SetupSpec, StoredMessage, TenantSpec, User, UserSpec } from './types';
 
 export * from './types';
 export { ensureCertificate, DEFAULT_TLS_DIR } from './tls';
+export type { SubscriptionService, NotificationFault, LifecycleEvent, NotificationStats, DeliveryRecord } from './subscriptions';
 
 function toMs(value: string | Date): number {
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
@@ -169,7 +171,12 @@ class RunningEmulator implements Emulator {
     this.state.deltaSyncStateMaxAgeSeconds = seconds;
   }
 
+  get notifications(): SubscriptionService {
+    return this.state.subscriptions;
+  }
+
   stop(): Promise<void> {
+    this.state.subscriptions.stop();
     for (const timer of this.state.pendingDeliveries) clearTimeout(timer);
     this.state.pendingDeliveries.clear();
     return new Promise((resolve) => {
@@ -189,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     tokenLifetimeSeconds,
     latencyMs: options.latencyMs ?? 0,
     mailboxConcurrencyLimit: options.mailboxConcurrencyLimit ?? 4,
+    notificationCa: options.notificationCa,
   });
   state.deliveryDelayMs = options.deliveryDelayMs ?? 0;
   state.deltaOrder = options.deltaOrder ?? 'oldest-first';

@@ -72,6 +72,8 @@ export class Mailbox {
   private wellKnown = new Map<string, string>();
   seq = 0;
   private lastDefaultReceived = 0;
+  /** Told of each message created in or moved into a folder (change notifications). */
+  onCreated?: (msg: StoredMessage) => void;
   /** Outlook's six default categories, as a new Exchange Online mailbox has them. */
   readonly masterCategories: MasterCategory[] = DEFAULT_CATEGORIES.map(([displayName, color]) => ({ id: crypto.randomUUID(), displayName, color }));
 
@@ -143,6 +145,7 @@ export class Mailbox {
   insert(msg: StoredMessage): StoredMessage {
     msg.folderSeq = msg.changedSeq = this.nextSeq();
     this.messages.set(msg.id, msg);
+    this.onCreated?.(msg);
     return msg;
   }
 
@@ -158,6 +161,7 @@ export class Mailbox {
     msg.folderId = folderId;
     msg.folderSeq = msg.changedSeq = this.nextSeq();
     msg.lastModifiedDateTime = Date.now();
+    this.onCreated?.(msg);
   }
 
   remove(msg: StoredMessage): void {
@@ -174,9 +178,12 @@ export class Mailbox {
 export class MailStore {
   private mailboxes = new Map<string, Mailbox>();
   readonly outbound: OutboundMessage[] = [];
+  /** Given to every mailbox as its onCreated. */
+  onCreated?: (msg: StoredMessage) => void;
 
   create(user: User): Mailbox {
     const mb = new Mailbox(user);
+    mb.onCreated = (msg) => this.onCreated?.(msg);
     this.mailboxes.set(user.id, mb);
     return mb;
   }

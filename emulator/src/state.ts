@@ -2,6 +2,7 @@
 import { Directory } from './directory';
 import { ConcurrencyLimiter, Faults } from './faults';
 import { MailStore } from './mailStore';
+import { SubscriptionService } from './subscriptions';
 import { TokenService } from './tokens';
 import type { UploadSession } from './uploadSessions';
 import type { DeltaOrder, EmulatorStats, RequestLogEntry } from './types';
@@ -29,9 +30,12 @@ export class EmulatorState {
   /** Age (s) after which a delta token answers 410; undefined = never. */
   deltaSyncStateMaxAgeSeconds?: number;
   counters = emptyStats();
+  readonly subscriptions: SubscriptionService;
 
-  constructor(opts: { keyPem: string; certPem: string; tokenLifetimeSeconds: number; latencyMs: number; mailboxConcurrencyLimit: number | false }) {
+  constructor(opts: { keyPem: string; certPem: string; tokenLifetimeSeconds: number; latencyMs: number; mailboxConcurrencyLimit: number | false; notificationCa?: string }) {
     this.tokens = new TokenService(opts.keyPem, opts.certPem, opts.tokenLifetimeSeconds);
+    this.subscriptions = new SubscriptionService(this, opts.notificationCa ?? opts.certPem);
+    this.store.onCreated = (msg) => this.subscriptions.messageCreated(msg);
     this.limiter = new ConcurrencyLimiter(opts.mailboxConcurrencyLimit);
     this.latencyMs = opts.latencyMs;
   }

@@ -17,6 +17,8 @@ export interface EmulatorOptions {
   deliveryDelayMs?: number;
   /** Where the TLS certificate lives. Default <repo>/.cache/emulator-tls. */
   tlsDir?: string;
+  /** CA (PEM) trusted when calling notification URLs. Default: the emulator's own certificate. */
+  notificationCa?: string;
   /** Order of delta changes (Graph guarantees none). Default 'oldest-first'. */
   deltaOrder?: DeltaOrder;
   /** Delta links and next links older than this answer 410 SyncStateNotFound (Graph keeps sync states only for a while). Default: never. */
@@ -315,5 +317,7 @@ export interface Emulator {
   setDeltaOrder(order: DeltaOrder): void;
   /** undefined: sync states never expire. */
   setDeltaSyncStateMaxAge(seconds: number | undefined): void;
+  /** Change notifications: subscriptions, deliveries, their faults and lifecycle events. */
+  readonly notifications: import('./subscriptions').SubscriptionService;
   stop(): Promise<void>;
 }

@@ -2,7 +2,8 @@
  * Emitted mail → n8n items (simplified, raw or chosen fields; attachments into binary, through the
  * read operations' own helpers), and the optional "mark as read" once they are surely emitted.
  */
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { MailTriggerContext } from './triggerContext';
 import type { GraphClient } from '../shared/transport/graphClient';
 import { MAILBOX_CONCURRENCY } from '../shared/transport/limits';
 import { attachmentsToBinary } from '../MicrosoftGraphMail/actions/message/read/attachmentsToBinary';
@@ -32,7 +33,7 @@ function shape(mail: IDataObject, settings: NewMailSettings): IDataObject {
 	return json;
 }
 
-export async function mailToItem(ctx: IPollFunctions, client: GraphClient, mailboxPath: string, mail: IDataObject, settings: NewMailSettings): Promise<INodeExecutionData> {
+export async function mailToItem(ctx: MailTriggerContext, client: GraphClient, mailboxPath: string, mail: IDataObject, settings: NewMailSettings): Promise<INodeExecutionData> {
 	const json = shape(mail, settings);
 	const item: INodeExecutionData = { json };
 	if (!settings.download) return item;
@@ -52,7 +53,7 @@ export async function mailToItem(ctx: IPollFunctions, client: GraphClient, mailb
  * certain). A failure does not fail the poll: it is logged, and the mail stays unread.
  * Returns the ids that could not be marked.
  */
-export async function markAsRead(ctx: IPollFunctions, client: GraphClient, mailboxPath: string, ids: string[]): Promise<string[]> {
+export async function markAsRead(ctx: MailTriggerContext, client: GraphClient, mailboxPath: string, ids: string[]): Promise<string[]> {
 	const failed: string[] = [];
 	await mapLimited(ids, MAILBOX_CONCURRENCY, async (id) => {
 		try {

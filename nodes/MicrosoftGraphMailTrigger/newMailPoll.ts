@@ -5,7 +5,8 @@
  * emission n8n abandons) leaves the cursor where it was and the next poll fetches the same mail
  * again, still unread.
  */
-import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { MailTriggerContext } from './triggerContext';
 import type { GraphClient } from '../shared/transport/graphClient';
 import { resolveFolder } from '../shared/folders';
 import { MAILBOX_CONCURRENCY } from '../shared/transport/limits';
@@ -65,7 +66,7 @@ export interface PollResult {
 	startedFrom?: number;
 }
 
-export async function pollNewMail(ctx: IPollFunctions, client: GraphClient, settings: NewMailSettings, start: PollStart = {}): Promise<PollResult> {
+export async function pollNewMail(ctx: MailTriggerContext, client: GraphClient, settings: NewMailSettings, start: PollStart = {}): Promise<PollResult> {
 	const mailboxPath = client.mailboxPath(settings.mailbox);
 	const staticData = ctx.getWorkflowStaticData('node');
 	const scope = cursorScope(client, settings);

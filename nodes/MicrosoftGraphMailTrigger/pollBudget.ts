@@ -3,7 +3,7 @@
  * budget and throws its result away; so paging stops early enough to leave time for marking mail
  * as read and handing the items over. Older n8n has no budget: we assume 5 minutes, as n8n-core does.
  */
-import type { IPollFunctions } from 'n8n-workflow';
+import type { MailTriggerContext } from './triggerContext';
 
 const DEFAULT_BUDGET_MS = 5 * 60_000;
 /** Share of the budget for fetching pages (and their attachments); the rest is reserve. */
@@ -17,9 +17,9 @@ export class PollBudget {
 		this.fetchUntil = now() + Math.max(0, budgetMs) * FETCH_SHARE;
 	}
 
-	static of(ctx: IPollFunctions): PollBudget {
+	static of(ctx: MailTriggerContext): PollBudget {
 		// getPollBudgetMs came with n8n-workflow 2.41; the package also runs on older n8n (peerDependencies).
-		const { getPollBudgetMs } = ctx as IPollFunctions & { getPollBudgetMs?: () => number };
+		const { getPollBudgetMs } = ctx as MailTriggerContext & { getPollBudgetMs?: () => number };
 		const budget = typeof getPollBudgetMs === 'function' ? getPollBudgetMs.call(ctx) : DEFAULT_BUDGET_MS;
 		return new PollBudget(Number.isFinite(budget) && budget > 0 ? budget : DEFAULT_BUDGET_MS);
 	}

@@ -3,7 +3,8 @@
  * shaped like a real event. It reads the folders' newest mail (no delta) and never touches the
  * cursor, so testing cannot make the active trigger skip or repeat mail. Nothing is marked as read.
  */
-import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
+import type { MailTriggerContext } from './triggerContext';
 import { resolveFolder } from '../shared/folders';
 import type { GraphClient } from '../shared/transport/graphClient';
 import { mailToItem } from './mailItems';
@@ -15,7 +16,7 @@ import { preferFor, selectFor, type NewMailSettings } from './triggerSettings';
 const NEWEST_LOOKED_AT = 100;
 const PAGE = 25;
 
-export async function newestMatchingMail(ctx: IPollFunctions, client: GraphClient, settings: NewMailSettings): Promise<INodeExecutionData[][]> {
+export async function newestMatchingMail(ctx: MailTriggerContext, client: GraphClient, settings: NewMailSettings): Promise<INodeExecutionData[][]> {
 	const mailboxPath = client.mailboxPath(settings.mailbox);
 	const matches = mailFilter(settings.filters);
 	const select = selectFor(settings);

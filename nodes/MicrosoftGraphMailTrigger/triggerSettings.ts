@@ -1,5 +1,6 @@
 /** The trigger's parameters, read and checked once per poll. */
-import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IHookFunctions } from 'n8n-workflow';
+import type { MailTriggerContext } from './triggerContext';
 import { folderRef, wellKnownName, type FolderRef } from '../shared/folders';
 import { SIMPLIFIED_SELECT } from '../MicrosoftGraphMail/actions/message/read/simplify';
 import { readOptionSettings, type OutputKind } from '../MicrosoftGraphMail/actions/message/read/output';
@@ -52,7 +53,7 @@ export function watchedFolders(parameter: unknown): WatchedFolder[] {
 	return [...folders.values()];
 }
 
-export function readSettings(ctx: IPollFunctions): NewMailSettings {
+export function readSettings(ctx: MailTriggerContext | IHookFunctions): NewMailSettings {
 	const node = ctx.getNode();
 	const event = ctx.getNodeParameter('event', 'newMail') as string;
 	if (event !== 'newMail') throw new NodeOperationError(node, `Event: unknown event "${event}"`);

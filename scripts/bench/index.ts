@@ -10,6 +10,8 @@ const BENCHES: Array<[string, string]> = [
 	['Get Messages', './getMessages'],
 	['New Mail trigger', './trigger'],
 	['Inside a real n8n', './inN8n'],
+	// Boots another real n8n (about 2.5 minutes): opt in with `npm run bench -- --with-n8n`.
+	...(process.argv.includes('--with-n8n') ? ([['Instant vs polling trigger (real n8n)', './instantTrigger']] as Array<[string, string]>) : []),
 ];
 
 async function main() {

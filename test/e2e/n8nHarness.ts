@@ -170,6 +170,11 @@ export interface CreateN8nOptions {
   env?: Record<string, string>;
   /** Where n8n's own log output of `start` goes (default: <userFolder>/n8n-start.log). */
   logFile?: string;
+  /**
+   * Serve n8n itself over HTTPS (N8N_PROTOCOL=https, N8N_SSL_KEY, N8N_SSL_CERT); WEBHOOK_URL and the
+   * editor URL become https. `caPath` is what this harness trusts when it calls n8n.
+   */
+  tls?: { certPath: string; keyPath: string; caPath: string };
 }
 
 export interface HttpResult {
@@ -195,8 +200,9 @@ export class N8n {
     readonly env: NodeJS.ProcessEnv,
     readonly logFile: string,
     private readonly ownsUserFolder: boolean,
+    private readonly tlsCaPath?: string,
   ) {
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = `${tlsCaPath ? 'https' : 'http'}://127.0.0.1:${port}`;
   }
 
   /** Runs `n8n <args>` to completion. */
@@ -403,11 +409,12 @@ export class N8n {
   http(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
     return new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const req = http.request(
+      const req = (this.tlsCaPath ? https : http).request(
         `${this.url}${p}`,
         {
           method,
           agent: false,
+          ...(this.tlsCaPath ? { ca: fs.readFileSync(this.tlsCaPath) } : {}),
           headers: {
             'browser-id': BROWSER_ID,
             ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}),
@@ -541,6 +548,7 @@ export async function createN8n(opts: CreateN8nOptions = {}): Promise<N8n> {
   fs.mkdirSync(userFolder, { recursive: true });
   const port = opts.port ?? (await freePort());
   const brokerPort = opts.brokerPort ?? (await freePort());
+  const scheme = opts.tls ? 'https' : 'http';
   const env: NodeJS.ProcessEnv = {
     PATH: `${path.dirname(node24Bin(dir))}:${process.env.PATH}`,
     HOME: userFolder,
@@ -550,9 +558,10 @@ export async function createN8n(opts: CreateN8nOptions = {}): Promise<N8n> {
     N8N_PORT: String(port),
     N8N_HOST: '127.0.0.1',
     N8N_LISTEN_ADDRESS: '127.0.0.1',
-    N8N_PROTOCOL: 'http',
-    N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}`,
-    N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+    N8N_PROTOCOL: scheme,
+    N8N_EDITOR_BASE_URL: `${scheme}://127.0.0.1:${port}`,
+    N8N_WEBHOOK_URL: `${scheme}://127.0.0.1:${port}/`,
+    ...(opts.tls ? { N8N_SSL_KEY: opts.tls.keyPath, N8N_SSL_CERT: opts.tls.certPath } : {}),
     N8N_RUNNERS_BROKER_PORT: String(brokerPort),
     N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
     // Never contact n8n's servers.
@@ -584,7 +593,7 @@ export async function createN8n(opts: CreateN8nOptions = {}): Promise<N8n> {
   if (opts.communityPackageDir) await installCommunityPackage(userFolder, opts.communityPackageDir);
   const logFile = opts.logFile ?? path.join(userFolder, 'n8n-start.log');
   const cliBrokerPort = await freePort();
-  return new N8n(dir, userFolder, port, brokerPort, cliBrokerPort, env, logFile, ownsUserFolder);
+  return new N8n(dir, userFolder, port, brokerPort, cliBrokerPort, env, logFile, ownsUserFolder, opts.tls?.caPath);
 }
 
 export function sleep(ms: number): Promise<void> {

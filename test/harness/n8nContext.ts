@@ -4,7 +4,7 @@
  * static data) that n8n gives a node. Only the credential store is ours: it hands out the test's
  * credential data and calls the credential type's `authenticate`, as n8n's CredentialsHelper does.
  */
-import { ExecuteContext, PollContext, WebhookContext } from 'n8n-core';
+import { ExecuteContext, HookContext, PollContext, WebhookContext } from 'n8n-core';
 import {
 	createRunExecutionData,
 	Workflow,
@@ -19,6 +19,7 @@ import {
 	type INodeTypes,
 	type IWebhookData,
 	type IWorkflowExecuteAdditionalData,
+	type WorkflowActivateMode,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 import { MicrosoftGraphMailClientCredentialsApi } from '../../credentials/MicrosoftGraphMailClientCredentialsApi.credentials';
@@ -205,4 +206,33 @@ export function webhookContext(run: NodeRun, exchange: WebhookExchange) {
 	const webhookData = { httpMethod: exchange.method, node: node.name, path: node.id, webhookDescription: {}, workflowId: workflow.id } as unknown as IWebhookData;
 	const context = new WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], createRunExecutionData());
 	return { context, reply };
+}
+
+/** A webhook node under test: where n8n's webhook URLs start (WEBHOOK_URL + /webhook) and its webhookId. */
+export interface WebhookRun extends NodeRun {
+	webhookBaseUrl: string;
+	webhookId: string;
+	workflowId?: string;
+}
+
+function buildWebhookWorkflow(run: WebhookRun) {
+	const built = buildWorkflow(run);
+	built.node.webhookId = run.webhookId;
+	if (run.workflowId) built.workflow.id = run.workflowId;
+	Object.assign(built.additionalData, { webhookBaseUrl: run.webhookBaseUrl });
+	return built;
+}
+
+/** The context of webhookMethods (checkExists / create / delete), as n8n builds it on activation. */
+export function hookContext(run: WebhookRun, activation: WorkflowActivateMode = 'activate') {
+	const { node, workflow, additionalData } = buildWebhookWorkflow(run);
+	return { context: new HookContext(workflow, node, additionalData, 'trigger', activation), workflow };
+}
+
+/** The context of one call of a trigger's webhook (no execution yet), with the request (body, query, headers) and an express-like response. */
+export function webhookCallContext(run: WebhookRun, request: { body: unknown; query: Record<string, string>; headers: Record<string, string> }, response: unknown) {
+	const { node, workflow, additionalData } = buildWebhookWorkflow(run);
+	Object.assign(additionalData, { httpRequest: request, httpResponse: response });
+	const webhookData = { httpMethod: 'POST', node: node.name, path: 'graph-mail', webhookDescription: { name: 'default', httpMethod: 'POST', path: 'graph-mail' }, workflowId: workflow.id } as unknown as IWebhookData;
+	return { context: new WebhookContext(workflow, node, additionalData, run.mode ?? 'webhook', webhookData, [], null), workflow };
 }
