@@ -21,7 +21,6 @@ import { assertHttpsWebhook, createSubscription, deleteSubscription, newClientSt
 import { handleNotifications, KEEP_ALIVE_MINUTES, keepAlive, keepAliveTick, lapseOf, readNotifications } from './instantLifecycle';
 import { inLane, laneKey, readState, sameClientState, writeState } from './instantState';
 import { newestMatchingMail } from './testEvent';
-import { asGraphContext } from './triggerContext';
 import { triggerProperties } from './triggerDescription';
 import { readSettings } from './triggerSettings';
 
@@ -86,7 +85,7 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 					const state = readState(staticData);
 					const sub = state.subscription;
 					if (!sub) return false;
-					const client = await createGraphClient(asGraphContext(this));
+					const client = await createGraphClient(this);
 					if (sub.notificationUrl !== url) {
 						await deleteSubscription(client, sub);
 						delete state.subscription;
@@ -110,7 +109,7 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 				const staticData = this.getWorkflowStaticData('node');
 				return await inLane(keyOf(this), staticData, async () => {
 					const settings = readSettings(this);
-					const client = await createGraphClient(asGraphContext(this));
+					const client = await createGraphClient(this);
 					const state = readState(staticData);
 					state.clientState ??= newClientState();
 					const { record, graphNow } = await createSubscription(client, settings, url, state.clientState);
@@ -128,7 +127,7 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 				return await inLane(keyOf(this), staticData, async () => {
 					const state = readState(staticData);
 					if (state.subscription) {
-						const client = await createGraphClient(asGraphContext(this));
+						const client = await createGraphClient(this);
 						await deleteSubscription(client, state.subscription);
 					}
 					delete state.subscription;
@@ -151,7 +150,7 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 		if (this.getMode() === 'manual') {
 			return {
 				manualTriggerFunction: async () => {
-					const client = await createGraphClient(asGraphContext(this));
+					const client = await createGraphClient(this);
 					this.emit(await newestMatchingMail(this, client, readSettings(this)));
 				},
 			};
@@ -164,7 +163,7 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 			first = false;
 			try {
 				await inLane(key, staticData, async (lane) => {
-					const client = await createGraphClient(asGraphContext(this));
+					const client = await createGraphClient(this);
 					const { items, lapse } = await keepAliveTick(this, client, readSettings(this), staticData, lane, verify);
 					if (lapse) reportFailure(this, lapse);
 					if (items.length) this.emit([items]);
@@ -199,7 +198,7 @@ export class MicrosoftGraphMailInstantTrigger implements INodeType {
 
 		const work = inLane(keyOf(this), staticData, async (lane): Promise<INodeExecutionData[]> => {
 			const settings = readSettings(this);
-			const client = await createGraphClient(asGraphContext(this));
+			const client = await createGraphClient(this);
 			if (this.getMode() === 'manual') return (await newestMatchingMail(this, client, settings))[0];
 			return await handleNotifications(this, client, settings, staticData, genuine, arrivedAt, lane);
 		});

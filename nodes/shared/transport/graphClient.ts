@@ -11,10 +11,13 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
+	type IHookFunctions,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
 	type INode,
 	type IPollFunctions,
+	type ITriggerFunctions,
+	type IWebhookFunctions,
 } from 'n8n-workflow';
 import { CREDENTIAL_TYPES, isAuthenticationKind, type AuthenticationKind } from '../auth/credentialTypes';
 import { CredentialConfigError, resolveEndpoints, type ResolvedEndpoints } from '../auth/clouds';
@@ -26,7 +29,8 @@ import { addressedMailbox, isObjectId, nameOfObjectId, personOfAccessToken, reme
 import { mailboxSlots, type Slots } from './mailboxSlots';
 import { RequestBatcher, type BatchPart } from './requestBatcher';
 
-export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+/** Every context a node of this package calls Graph from: operations, pickers, both triggers' polls, hooks, webhooks and timers. */
+export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions | ITriggerFunctions;
 
 export interface GraphCall {
 	method?: IHttpRequestMethods;
