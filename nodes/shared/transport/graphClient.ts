@@ -27,7 +27,7 @@ import { graphApiError, networkErrorCode, outcomeUnknownError, parseGraphError }
 import { BATCH, RETRY } from './limits';
 import { addressedMailbox, isObjectId, nameOfObjectId, personOfAccessToken, rememberName, type AddressedMailbox } from './mailboxNames';
 import { mailboxSlots, type Slots } from './mailboxSlots';
-import { RequestBatcher, type BatchPart } from './requestBatcher';
+import { lowerCaseHeaders, RequestBatcher, type BatchPart } from './requestBatcher';
 
 /** Every context a node of this package calls Graph from: operations, pickers, both triggers' polls, hooks, webhooks and timers. */
 export type GraphContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IHookFunctions | IWebhookFunctions | ITriggerFunctions;
@@ -98,13 +98,6 @@ function backoffMs(attempt: number): number {
 	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
-function lowerCaseHeaders(headers: unknown): Record<string, string> {
-	const result: Record<string, string> = {};
-	for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
-		result[name.toLowerCase()] = Array.isArray(value) ? String(value[0]) : String(value);
-	}
-	return result;
-}
 
 export class GraphClient {
 	readonly node: INode;
@@ -171,7 +164,9 @@ export class GraphClient {
 		const method = call.method ?? 'GET';
 		const idempotent = call.idempotent ?? method !== 'POST';
 		const clientRequestId = randomUUID();
-		const batcher = this.batcherFor(slots, call, url);
+		// The body's size as JSON, once: whether it may share a batch, and how much of one it takes.
+		const bytes = call.body === undefined || Buffer.isBuffer(call.body) ? 0 : Buffer.byteLength(JSON.stringify(call.body));
+		const batcher = this.batcherFor(slots, call, url, bytes);
 		let waited = 0;
 		let staleSince: number | undefined;
 		for (let attempt = 0; ; attempt++) {
@@ -179,7 +174,7 @@ export class GraphClient {
 			let response: GraphResponse<unknown>;
 			try {
 				response = batcher
-					? await batcher.submit(this.batchPart(call, method, url, clientRequestId, staleSince))
+					? await batcher.submit(this.batchPart(call, method, url, bytes, clientRequestId, staleSince))
 					: await this.sendOnSlot(slots, call, method, url, clientRequestId, staleSince);
 			} catch (error) {
 				const code = this.failure(error, call);
@@ -323,10 +318,10 @@ export class GraphClient {
 	}
 
 	/** The batcher for this mailbox when the call can go inside a `$batch` (JSON to Graph, small body). */
-	private batcherFor(slots: Slots, call: GraphCall, url: string): RequestBatcher | undefined {
+	private batcherFor(slots: Slots, call: GraphCall, url: string, bytes: number): RequestBatcher | undefined {
 		const base = `${this.endpoints.graphBaseUrl}/`;
 		if (!this.batching || call.preAuthenticated || call.binary || Buffer.isBuffer(call.body) || !url.startsWith(base)) return undefined;
-		if (call.body !== undefined && Buffer.byteLength(JSON.stringify(call.body)) > BATCH.maxPartBytes) return undefined;
+		if (bytes > BATCH.maxPartBytes) return undefined;
 		let batcher = this.batchers.get(slots);
 		if (!batcher) {
 			const envelope: GraphCall = { method: 'POST', url: `${this.endpoints.graphBaseUrl}/$batch` };
@@ -339,13 +334,13 @@ export class GraphClient {
 		return batcher;
 	}
 
-	private batchPart(call: GraphCall, method: IHttpRequestMethods, url: string, clientRequestId: string, staleSince?: number): BatchPart {
+	private batchPart(call: GraphCall, method: IHttpRequestMethods, url: string, bytes: number, clientRequestId: string, staleSince?: number): BatchPart {
 		return {
 			method,
 			url: batchUrl(this.endpoints.graphBaseUrl, url, call.qs),
 			headers: this.graphHeaders(call, clientRequestId),
 			body: call.body as IDataObject | undefined,
-			bytes: call.body === undefined ? 0 : Buffer.byteLength(JSON.stringify(call.body)),
+			bytes,
 			staleSince,
 			alone: async () => await this.send(call, method, url, clientRequestId, staleSince),
 		};

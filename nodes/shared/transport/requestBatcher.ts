@@ -46,9 +46,12 @@ interface Waiting {
 	reject(error: unknown): void;
 }
 
-function lowerCase(headers: unknown): Record<string, string> {
+/** Header names in lower case, one value each: direct answers and inner batch answers alike. */
+export function lowerCaseHeaders(headers: unknown): Record<string, string> {
 	const result: Record<string, string> = {};
-	for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) result[name.toLowerCase()] = String(value);
+	for (const [name, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
+		result[name.toLowerCase()] = Array.isArray(value) ? String(value[0]) : String(value);
+	}
 	return result;
 }
 
@@ -188,7 +191,7 @@ export class RequestBatcher {
 				const answer = byId.get(String(index + 1));
 				if (!answer) settle.push(() => waiting.reject(new BatchEnvelopeError(`$batch left request ${index + 1} without an answer`)));
 				else if (answer.status === 424) notRun.push(waiting);
-				else settle.push(() => waiting.resolve({ status: Number(answer.status), headers: lowerCase(answer.headers), body: answer.body ?? '' }));
+				else settle.push(() => waiting.resolve({ status: Number(answer.status), headers: lowerCaseHeaders(answer.headers), body: answer.body ?? '' }));
 			});
 			if (notRun.length) {
 				this.queue.unshift(...notRun);
