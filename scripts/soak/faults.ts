@@ -1,6 +1,7 @@
 /**
  * The faults the soak injects, drawn from the seeded PRNG. Each tick clears what the previous one
- * left unused and injects one new fault, so a fault lives for one tick at most (a bounded window).
+ * left unused and injects one new fault, so a fault lives for one tick at most (a bounded window;
+ * the naive workflow's check keeps them until hit instead).
  * The seed fixes the sequence of faults; which request a fault hits still depends on timing.
  */
 import type { Emulator } from '../../emulator/src';
@@ -83,6 +84,12 @@ export class FaultInjector {
 		private readonly random: Random,
 		/** Where transport faults go; the naive workflow's check aims them all at sendMail (alone or in a $batch). */
 		private readonly targets: Target[] = ANY_TARGET,
+		/**
+		 * Keep a fault armed until a request hits it instead of clearing it at the next tick. The naive
+		 * workflow's check needs a broken send for certain: with $batch, sends are a few envelopes, and a
+		 * fault that lives one tick can miss them all.
+		 */
+		private readonly untilHit = false,
 	) {}
 
 	/** A fault that needs longer than a tick (a check a second after the send) holds the next ticks off. */
@@ -90,7 +97,7 @@ export class FaultInjector {
 
 	tick(now = Date.now()): InjectedFault | undefined {
 		if (now < this.holdUntil) return undefined;
-		this.emu.clearFaults();
+		if (!this.untilHit) this.emu.clearFaults();
 		const fault = this.draw();
 		const key = fault.target ? `${fault.kind} on ${fault.target}` : fault.kind;
 		this.counts[key] = (this.counts[key] ?? 0) + 1;

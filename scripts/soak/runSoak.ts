@@ -153,7 +153,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
 
 	const contoso: Contoso = await startContoso({ latencyMs: profile.latencyMs });
 	const { emu } = contoso;
-	const faults = new FaultInjector(emu, random, options.naiveRetries ? ['sendMail', 'batch'] : undefined);
+	const faults = options.naiveRetries ? new FaultInjector(emu, random, ['sendMail', 'batch'], true) : new FaultInjector(emu, random);
 	const senders = Array.from({ length: profile.senders }, (_, i) => `customer${String(i + 1).padStart(2, '0')}@contoso.onmicrosoft.com`);
 	emu.addUser(TENANT, { upn: SUPPORT });
 	for (const upn of senders) emu.addUser(TENANT, { upn });
