@@ -8,7 +8,8 @@
  * (1.0 = Graph's limit for one mailbox, whatever the client), Graph HTTP requests (a $batch counts
  * once), requests Graph ran (inner ones included), 429s absorbed, and for Send Mail mails lost
  * or doubled in the recipient's inbox.
- * Run: npm run bench:n8n (needs the pinned n8n: npm run n8n:install; and dist/: npm run build)
+ * Run: npm run bench:n8n (needs the pinned n8n: npm run n8n:install; and dist/: npm run build);
+ * BENCH_ONLY=<regular expression> runs only the runs it matches, e.g. BENCH_ONLY='Send Mail .*on'.
  */
 import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
@@ -180,7 +181,7 @@ export async function run(): Promise<Record<string, string | number>> {
 		}
 		const figures: Record<string, string | number> = {};
 		for (const r of runs) {
-			if (process.env.BENCH_ONLY && !r.name.includes(process.env.BENCH_ONLY)) continue;
+			if (process.env.BENCH_ONLY && !new RegExp(process.env.BENCH_ONLY).test(r.name)) continue;
 			Object.assign(figures, await measure(n8n, emu, r));
 		}
 		return figures;

@@ -2,11 +2,14 @@
  * Runs the chosen operation over the input items: several at a time, output in input order,
  * paired items set, continue-on-fail honoured. Once, here, for every operation.
  */
-import { NodeOperationError, sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { setImmediate as nextTurn } from 'timers/promises';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { createGraphClient } from '../../shared/transport/graphClient';
-import { BATCH } from '../../shared/transport/limits';
 import { DEFAULT_PARALLEL_ITEMS, MAX_PARALLEL_ITEMS } from './operation';
 import { DEFAULT_RESOURCE, findOperation } from './operations';
+
+/** CPU time spent starting items before the event loop gets a turn. */
+const YIELD_AFTER_MS = 5;
 
 function errorDetails(error: Error & { description?: string | null; httpCode?: string | null }): IDataObject {
 	return {
@@ -55,11 +58,17 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			}
 		}
 	};
-	// Workers start a batch's worth at a time: preparing an item (its parameters, expressions) is CPU
-	// work, and the first requests (and the sign-in) should go out while later items are prepared.
+	// Starting a worker prepares its first item (parameters, expressions: milliseconds of CPU in n8n).
+	// Let the event loop turn every few ms of that, so the sign-in and the first batches (their TLS
+	// handshakes) do their I/O between items instead of behind all of them; items that are cheap to
+	// prepare still start in one turn, and their requests join one batch and share one sign-in.
 	const workers: Promise<void>[] = [];
+	let turnStarted = Date.now();
 	for (let w = 0; w < Math.min(parallel, items.length); w++) {
-		if (w > 0 && w % BATCH.maxRequests === 0) await sleep(0);
+		if (Date.now() - turnStarted >= YIELD_AFTER_MS) {
+			await nextTurn();
+			turnStarted = Date.now();
+		}
 		workers.push(worker());
 	}
 	await Promise.all(workers);
