@@ -48,7 +48,7 @@ function forDelivery(plan: DeliveryPlan, delivery: Delivery): DeliveryPlan {
 }
 
 /** A FieldError from reading or building the item → an error naming the item; nothing was sent. */
-function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): never {
+export function asItemError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): never {
 	if (!(error instanceof FieldError)) throw error;
 	throw new NodeOperationError(ctx.getNode(), `${error.field}: ${error.message} [item ${itemIndex}]`, {
 		itemIndex,

@@ -9,7 +9,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import type { GraphClient } from '../../../shared/transport/graphClient';
 import type { MailOperation } from '../operation';
-import { readDelivery, sendComposed, type SendInput } from './send.operation';
+import { asItemError, readDelivery, sendComposed, type SendInput } from './send.operation';
 import { readMailInput } from './send/mailInput';
 import { FieldError } from './send/messageBuilder';
 import { hasTimedOutOutput, sendAndWaitFieldList, WAIT_OPERATION } from './sendAndWait/description';
@@ -28,38 +28,28 @@ function signedLinks(ctx: SigningContext, choices: ReturnType<typeof readQuestio
 	return choices.map((c) => ({ label: c.label, style: c.style, url: ctx.getSignedResumeUrl({ approved: c.approved }) }));
 }
 
-function fieldError(ctx: IExecuteFunctions, field: string, message: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `${field}: ${message} [item 0]`, { itemIndex: 0, description: 'Nothing was sent.' });
-}
-
 interface Prepared {
 	input: SendInput;
 	until: Date;
 	options: IDataObject;
 }
 
-/** Everything checked before anything is sent: a bad item sends nothing. */
+/** Everything checked before anything is sent: a bad item sends nothing (a FieldError names the field). */
 function prepare(ctx: IExecuteFunctions): Prepared {
 	const question = readQuestion((name, fallback) => ctx.getNodeParameter(name, 0, fallback));
-	if (question.message.trim() === '') throw fieldError(ctx, 'Message', 'Enter the text the person reads above the buttons');
-	if (question.responseType === 'customForm' && question.fields.length === 0) throw fieldError(ctx, 'Form Fields', 'Add at least one field');
+	if (question.message.trim() === '') throw new FieldError('Message', 'Enter the text the person reads above the buttons');
+	if (question.responseType === 'customForm' && question.fields.length === 0) throw new FieldError('Form Fields', 'Add at least one field');
 	for (const field of question.fields) {
-		if (field.type === 'dropdown' && field.options.length === 0) throw fieldError(ctx, 'Form Fields', `"${field.label}" is a dropdown without options`);
+		if (field.type === 'dropdown' && field.options.length === 0) throw new FieldError('Form Fields', `"${field.label}" is a dropdown without options`);
 	}
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
 	let until: Date;
 	try {
 		until = waitTill((options.limitWaitTime as IDataObject | undefined)?.values as IDataObject | undefined);
 	} catch (error) {
-		throw fieldError(ctx, 'Limit Wait Time', (error as Error).message);
+		throw new FieldError('Limit Wait Time', (error as Error).message);
 	}
-	let input: SendInput;
-	try {
-		input = { ...readDelivery({}), ...readMailInput(ctx, 0, options), saveToSentItems: options.saveToSentItems !== false, options };
-	} catch (error) {
-		if (error instanceof FieldError) throw fieldError(ctx, error.field, error.message);
-		throw error;
-	}
+	const input: SendInput = { ...readDelivery({}), ...readMailInput(ctx, 0, options), saveToSentItems: options.saveToSentItems !== false, options };
 	input.bodyContentType = 'html';
 	input.bodyContent = questionMailHtml(question, signedLinks(ctx, question.choices));
 	return { input, until, options };
@@ -69,7 +59,11 @@ async function run(this: IExecuteFunctions, client: GraphClient): Promise<INodeE
 	let prepared: Prepared;
 	let sent: IDataObject;
 	try {
-		prepared = prepare(this);
+		try {
+			prepared = prepare(this);
+		} catch (error) {
+			asItemError(this, error, 0);
+		}
 		sent = await sendComposed(this, client, 0, prepared.input);
 	} catch (error) {
 		// Continue on fail: the error as the item, and no wait (nobody was asked).
