@@ -124,16 +124,21 @@ async function fetchToken(kind: SignInKind, data: SignInData, client: CachedClie
 
 /**
  * A Graph access token for this credential. Concurrent callers share one request: whoever
- * arrives while a sign-in is under way gets its outcome, a refusal included (one wrong secret
+ * arrives while a sign-in is under way gets its outcome, the token or a refusal (one wrong secret
  * costs one token request, not one per item). Once settled, the next call tries afresh.
  * `staleSince`: after a 401 on a request that started at that time, get a fresh token unless
  * one was already fetched since (so N parallel 401s cost one token request, not N).
  */
 export async function getGraphToken(kind: SignInKind, data: SignInData, staleSince?: number): Promise<string> {
 	const client = clientFor(kind, data);
-	// A rejection here is the awaited sign-in's own failure, handed to this caller too.
-	while (client.pending) await client.pending;
-	const forceRefresh = staleSince !== undefined && client.refreshedAt <= staleSince;
+	const needsRefresh = () => staleSince !== undefined && client.refreshedAt <= staleSince;
+	while (client.pending) {
+		// A rejection here is the awaited sign-in's own failure, handed to this caller too; a token
+		// it brought is this caller's too (asking MSAL's cache again costs turns of the event loop).
+		const token = await client.pending;
+		if (!needsRefresh()) return token;
+	}
+	const forceRefresh = needsRefresh();
 	const pending = fetchToken(kind, data, client, forceRefresh);
 	client.pending = pending;
 	try {
