@@ -7,6 +7,10 @@
  * - three workflows started at once send 300 mails each from one mailbox, spread over both workers:
  *   every mail arrives once, the 429s of their combined concurrency are absorbed;
  * - the New Mail trigger, active in the main process, starts one execution per mail on the workers;
+ * - so does the Instant trigger: Graph's notifications reach the main process (n8n serves HTTPS
+ *   here, as Graph requires), its delta round runs there, each mail's execution runs on a worker;
+ * - Send and Wait for Response: a worker sends the question and the execution waits in the database;
+ *   the link from the delivered mail, answered at the main process, resumes it on a worker;
  * - a worker killed (SIGKILL) while sending: n8n marks its execution failed (it never runs a job
  *   twice), the mails it sent stay sent, none twice; re-running the workflow (Exactly Once with an
  *   Idempotency Key) sends only the rest, on the other worker;
@@ -14,9 +18,10 @@
  */
 import { execSync } from 'child_process';
 import * as crypto from 'crypto';
+import * as path from 'path';
 import { countedItemsNodes, credentialRef, credentials, DAEMON_APP, forwardWorkflow, nodeId, PACKAGE_NAME, setupTenant, USERS } from './fixtures';
 import { watchSecret } from '../harness/leakWatch';
-import { createN8n, N8n, REPO_ROOT, sleep, waitFor } from './n8nHarness';
+import { createN8n, httpsRequest, N8n, REPO_ROOT, sleep, waitFor } from './n8nHarness';
 import { startQueueServices, startWorker, type N8nWorker, type QueueServices } from './queueServices';
 
 jest.setTimeout(10 * 60_000);
@@ -74,6 +79,47 @@ function sendWorkflow(name: string, opts: { keyed?: boolean } = {}) {
   };
 }
 
+const INSTANT_WEBHOOK_ID = '7e2a5c10-4f3b-4d8e-9c61-0a91234c0de0';
+
+/** Instant New Mail (watching the service mailbox, which no other case receives mail in) → Forward to the archive. */
+function instantForwardWorkflow() {
+  const wf = forwardWorkflow('queueInstant0001', { watch: SENDER, forwardTo: USERS.archive.upn });
+  const trigger = {
+    ...wf.nodes[0],
+    type: `${PACKAGE_NAME}.microsoftGraphMailInstantTrigger`,
+    webhookId: INSTANT_WEBHOOK_ID,
+    parameters: { authentication: 'clientCredentials', event: 'newMail', mailbox: SENDER, folders: ['inbox'] },
+  };
+  return { ...wf, name: 'Instant New Mail → forward', nodes: [trigger, wf.nodes[1]] };
+}
+
+/** Webhook → Send and Wait (approval, to Alice) → Send Mail telling the archive the answer. */
+function askWorkflow() {
+  const id = 'queueAskApprove1';
+  const graphMail = `${PACKAGE_NAME}.microsoftGraphMail`;
+  const node = (name: string, x: number, parameters: Record<string, unknown>) => ({
+    id: nodeId(id, name),
+    name,
+    type: graphMail,
+    typeVersion: 1,
+    position: [x, 0],
+    parameters: { authentication: 'clientCredentials', resource: 'message', mailbox: SENDER, ...parameters },
+    credentials: credentialRef('clientCredentials'),
+  });
+  return {
+    id,
+    name: 'Queue mode: ask by mail',
+    active: false,
+    settings: { executionOrder: 'v1' },
+    nodes: [
+      { id: nodeId(id, 'Webhook'), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: nodeId(id, 'hook'), parameters: { httpMethod: 'POST', path: 'queue-ask', responseMode: 'onReceived', options: {} } },
+      node('Ask', 220, { operation: 'sendAndWait', toRecipients: USERS.alice.upn, subject: '={{ $json.body.subject }}', message: 'Approve?', responseType: 'approval' }),
+      node('Tell', 440, { operation: 'send', toRecipients: USERS.archive.upn, subject: "=answer {{ $json.data.approved }} to {{ $('Webhook').first().json.body.subject }}", bodyContentType: 'text', bodyContent: 'x', options: {} }),
+    ],
+    connections: { Webhook: { main: [[{ node: 'Ask', type: 'main', index: 0 }]] }, Ask: { main: [[{ node: 'Tell', type: 'main', index: 0 }]] } },
+  };
+}
+
 /** Without Debian's redis-server and postgresql (`.ci/run` installs them) this file is skipped, never under CI. */
 const servicesInstalled = (() => {
   try {
@@ -92,6 +138,8 @@ describeIfServices('queue mode: Redis, PostgreSQL, a main process and two worker
   let workers: N8nWorker[] = [];
   const forward = forwardWorkflow('queueForward0001', { watch: USERS.alice.upn, forwardTo: USERS.archive.upn, pollSeconds: 5 });
   const killed = sendWorkflow('kill', { keyed: true });
+  const instant = instantForwardWorkflow();
+  const ask = askWorkflow();
 
   const received = (prefix: string) => emu.messages(RECIPIENT, 'inbox').filter((m: any) => m.subject.startsWith(prefix)).map((m: any) => m.subject as string);
   const executions = (workflowId: string) => services.sql(`SELECT id, status FROM execution_entity WHERE "workflowId" = '${workflowId}' ORDER BY id`);
@@ -106,11 +154,13 @@ describeIfServices('queue mode: Redis, PostgreSQL, a main process and two worker
     n8n = await createN8n({
       communityPackageDir: REPO_ROOT,
       extraCaCertPath: emu.certPath,
+      // HTTPS, as Graph delivers change notifications to https only (a certificate of the emulator's CA).
+      tls: { certPath: emu.certPath, keyPath: path.join(path.dirname(emu.certPath), 'key.pem'), caPath: emu.certPath },
       // A dead worker's job is found stalled after its lock lapses: seconds here, not n8n's minute.
       env: { ...services.env, QUEUE_WORKER_LOCK_DURATION: '5000', QUEUE_WORKER_LOCK_RENEW_TIME: '1000', QUEUE_WORKER_STALLED_INTERVAL: '3000' },
     });
     await n8n.importCredentials(credentials(emu.url));
-    const workflows = [...SENDERS.map((name) => sendWorkflow(name)), forward, killed];
+    const workflows = [...SENDERS.map((name) => sendWorkflow(name)), forward, killed, instant, ask];
     await n8n.importWorkflow(workflows);
     for (const wf of workflows) await n8n.publishWorkflow(wf.id);
     await n8n.start();
@@ -161,6 +211,45 @@ describeIfServices('queue mode: Redis, PostgreSQL, a main process and two worker
     expect(ran.length).toBeGreaterThan(0);
     const onWorkers = workers.flatMap((w) => w.started());
     expect(ran.every((execution) => onWorkers.includes(execution))).toBe(true);
+  });
+
+  it('the Instant trigger: notifications (some duplicated) reach the main process, each mail starts one execution on a worker, none twice', async () => {
+    const [sub] = await waitFor(() => (emu.notifications.list().length ? emu.notifications.list() : undefined), 30_000, 'a subscription');
+    expect(sub.notificationUrl).toBe(`${n8n.url}/webhook/${INSTANT_WEBHOOK_ID}/graph-mail`);
+    const tag = crypto.randomUUID().slice(0, 8);
+    const subjects = Array.from({ length: 6 }, (_, i) => `instant queued ${tag} ${i}`);
+    // Graph may repeat a notification: three of them come three times each, at once.
+    const changeDeliveries = () => emu.notifications.stats.deliveries.filter((d: any) => d.kind === 'change').length;
+    const deliveredBefore = changeDeliveries();
+    emu.notifications.injectFault({ kind: 'duplicate', copies: 3, times: 3 });
+    for (const subject of subjects) {
+      emu.seedMessage(SENDER, 'inbox', { subject, body: { contentType: 'text', content: 'hello' } });
+      await sleep(300);
+    }
+    const forwarded = () => emu.messages(USERS.archive.upn, 'inbox').filter((m: any) => m.subject.includes(tag)).map((m: any) => m.subject);
+    await waitFor(() => forwarded().length >= subjects.length, 60_000, 'every mail forwarded', 500);
+    await sleep(5000); // late or repeated notifications: nothing more may come
+    expect(forwarded().sort()).toEqual(subjects.map((s) => `FW: ${s}`).sort());
+    expect(changeDeliveries() - deliveredBefore).toBeGreaterThanOrEqual(subjects.length + 3 * 2);
+    const ran = executions(instant.id).map(([execution]) => execution);
+    expect(ran.length).toBeGreaterThan(0);
+    const onWorkers = workers.flatMap((w) => w.started());
+    expect(ran.every((execution) => onWorkers.includes(execution))).toBe(true);
+  });
+
+  it('Send and Wait: a worker sends the question, the answer at the main process resumes the execution on a worker', async () => {
+    const subject = `Approve in queue mode ${crypto.randomUUID().slice(0, 8)}`;
+    expect((await n8n.http('POST', '/webhook/queue-ask', { subject })).status).toBe(200);
+    const mail = await waitFor(() => emu.messages(USERS.alice.upn, 'inbox').find((m: any) => m.subject === subject), 60_000, 'the question in Alice’s inbox', 500);
+    const link = String(mail.body.content.match(/<a href="([^"]+)"/)[1]).replace(/&amp;/g, '&');
+    const executionId = new URL(link).pathname.split('/')[2];
+    await waitFor(() => executions(ask.id).some(([id, status]) => id === executionId && status === 'waiting'), 30_000, 'the execution to wait', 500);
+    const answer = await httpsRequest(link, { method: 'POST', caPath: emu.certPath, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(answer.status).toBe(200);
+    await waitFor(() => executions(ask.id).some(([id, status]) => id === executionId && status === 'success'), 60_000, 'the resumed execution to succeed', 500);
+    expect(emu.messages(USERS.archive.upn, 'inbox').filter((m: any) => m.subject === `answer true to ${subject}`)).toHaveLength(1);
+    // Both parts ran on workers: the send before the wait and the rest after the answer.
+    expect(workers.flatMap((w) => w.started()).filter((e) => e === executionId).length).toBeGreaterThanOrEqual(2);
   });
 
   it('a worker killed while sending: its execution fails, nothing is sent twice; a re-run with Idempotency Keys sends only the rest', async () => {
