@@ -261,20 +261,27 @@ export function getMessagesWorkflow(id: string, auth: Auth, o: { filters: Messag
 }
 
 /** New Mail trigger (watching `watch`) → Send Mail forwarding each mail to `forwardTo`. */
-export function forwardWorkflow(id: string, o: { watch: string; forwardTo: string; pollSeconds?: number }) {
+export function forwardWorkflow(id: string, o: { watch: string; forwardTo: string; pollSeconds?: number; instantWebhookId?: string }) {
+  const polling = triggerParams({ auth: 'clientCredentials', mailbox: o.watch, pollSeconds: o.pollSeconds });
+  // The Instant trigger takes the polling one's fields without the poll times, and a webhook id.
+  const { pollTimes: _pollTimes, ...instantParameters } = polling;
+  const trigger = o.instantWebhookId
+    ? { name: 'Instant New Mail → forward', type: `${nodePackage}.microsoftGraphMailInstantTrigger`, parameters: instantParameters }
+    : { name: 'New Mail → forward', type: triggerType(), parameters: polling };
   return {
     id,
-    name: 'New Mail → forward',
+    name: trigger.name,
     active: false,
     settings: {},
     nodes: [
       {
         id: nodeId(id, 'New Mail'),
         name: 'New Mail',
-        type: triggerType(),
+        type: trigger.type,
         typeVersion: 1,
         position: [0, 0],
-        parameters: triggerParams({ auth: 'clientCredentials', mailbox: o.watch, pollSeconds: o.pollSeconds }),
+        ...(o.instantWebhookId ? { webhookId: o.instantWebhookId } : {}),
+        parameters: trigger.parameters,
         credentials: credentialRef('clientCredentials'),
       },
       {

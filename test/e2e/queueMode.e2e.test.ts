@@ -81,18 +81,6 @@ function sendWorkflow(name: string, opts: { keyed?: boolean } = {}) {
 
 const INSTANT_WEBHOOK_ID = '7e2a5c10-4f3b-4d8e-9c61-0a91234c0de0';
 
-/** Instant New Mail (watching the service mailbox, which no other case receives mail in) → Forward to the archive. */
-function instantForwardWorkflow() {
-  const wf = forwardWorkflow('queueInstant0001', { watch: SENDER, forwardTo: USERS.archive.upn });
-  const trigger = {
-    ...wf.nodes[0],
-    type: `${PACKAGE_NAME}.microsoftGraphMailInstantTrigger`,
-    webhookId: INSTANT_WEBHOOK_ID,
-    parameters: { authentication: 'clientCredentials', event: 'newMail', mailbox: SENDER, folders: ['inbox'] },
-  };
-  return { ...wf, name: 'Instant New Mail → forward', nodes: [trigger, wf.nodes[1]] };
-}
-
 /** Webhook → Send and Wait (approval, to Alice) → Send Mail telling the archive the answer. */
 function askWorkflow() {
   const id = 'queueAskApprove1';
@@ -138,12 +126,21 @@ describeIfServices('queue mode: Redis, PostgreSQL, a main process and two worker
   let workers: N8nWorker[] = [];
   const forward = forwardWorkflow('queueForward0001', { watch: USERS.alice.upn, forwardTo: USERS.archive.upn, pollSeconds: 5 });
   const killed = sendWorkflow('kill', { keyed: true });
-  const instant = instantForwardWorkflow();
+  // The Instant trigger watches the service mailbox, which no other case receives mail in.
+  const instant = forwardWorkflow('queueInstant0001', { watch: SENDER, forwardTo: USERS.archive.upn, instantWebhookId: INSTANT_WEBHOOK_ID });
   const ask = askWorkflow();
 
   const received = (prefix: string) => emu.messages(RECIPIENT, 'inbox').filter((m: any) => m.subject.startsWith(prefix)).map((m: any) => m.subject as string);
   const executions = (workflowId: string) => services.sql(`SELECT id, status FROM execution_entity WHERE "workflowId" = '${workflowId}' ORDER BY id`);
   const webhook = (name: string) => n8n.http('POST', `/webhook/queue-send-${name}`, {});
+  const startedOnWorkers = () => workers.flatMap((w) => w.started());
+  const forwardedWith = (tag: string) => emu.messages(USERS.archive.upn, 'inbox').filter((m: any) => m.subject.includes(tag)).map((m: any) => m.subject as string);
+  /** A trigger's workflow ran, and only on workers. */
+  const expectRanOnWorkers = (workflowId: string) => {
+    const ran = executions(workflowId).map(([execution]) => execution);
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.every((execution) => startedOnWorkers().includes(execution))).toBe(true);
+  };
 
   beforeAll(async () => {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -203,14 +200,10 @@ describeIfServices('queue mode: Redis, PostgreSQL, a main process and two worker
       emu.seedMessage(USERS.alice.upn, 'inbox', { subject, body: { contentType: 'text', content: 'hello' } });
       await sleep(1500);
     }
-    const forwarded = () => emu.messages(USERS.archive.upn, 'inbox').filter((m: any) => m.subject.includes(tag)).map((m: any) => m.subject);
-    await waitFor(() => forwarded().length >= subjects.length, 90_000, 'every mail forwarded', 1000);
+    await waitFor(() => forwardedWith(tag).length >= subjects.length, 90_000, 'every mail forwarded', 1000);
     await sleep(12_000); // two more polls: nothing more may come
-    expect(forwarded().sort()).toEqual(subjects.map((s) => `FW: ${s}`).sort());
-    const ran = executions(forward.id).map(([execution]) => execution);
-    expect(ran.length).toBeGreaterThan(0);
-    const onWorkers = workers.flatMap((w) => w.started());
-    expect(ran.every((execution) => onWorkers.includes(execution))).toBe(true);
+    expect(forwardedWith(tag).sort()).toEqual(subjects.map((s) => `FW: ${s}`).sort());
+    expectRanOnWorkers(forward.id);
   });
 
   it('the Instant trigger: notifications (some duplicated) reach the main process, each mail starts one execution on a worker, none twice', async () => {
@@ -226,15 +219,11 @@ describeIfServices('queue mode: Redis, PostgreSQL, a main process and two worker
       emu.seedMessage(SENDER, 'inbox', { subject, body: { contentType: 'text', content: 'hello' } });
       await sleep(300);
     }
-    const forwarded = () => emu.messages(USERS.archive.upn, 'inbox').filter((m: any) => m.subject.includes(tag)).map((m: any) => m.subject);
-    await waitFor(() => forwarded().length >= subjects.length, 60_000, 'every mail forwarded', 500);
+    await waitFor(() => forwardedWith(tag).length >= subjects.length, 60_000, 'every mail forwarded', 500);
     await sleep(5000); // late or repeated notifications: nothing more may come
-    expect(forwarded().sort()).toEqual(subjects.map((s) => `FW: ${s}`).sort());
+    expect(forwardedWith(tag).sort()).toEqual(subjects.map((s) => `FW: ${s}`).sort());
     expect(changeDeliveries() - deliveredBefore).toBeGreaterThanOrEqual(subjects.length + 3 * 2);
-    const ran = executions(instant.id).map(([execution]) => execution);
-    expect(ran.length).toBeGreaterThan(0);
-    const onWorkers = workers.flatMap((w) => w.started());
-    expect(ran.every((execution) => onWorkers.includes(execution))).toBe(true);
+    expectRanOnWorkers(instant.id);
   });
 
   it('Send and Wait: a worker sends the question, the answer at the main process resumes the execution on a worker', async () => {
@@ -249,7 +238,7 @@ describeIfServices('queue mode: Redis, PostgreSQL, a main process and two worker
     await waitFor(() => executions(ask.id).some(([id, status]) => id === executionId && status === 'success'), 60_000, 'the resumed execution to succeed', 500);
     expect(emu.messages(USERS.archive.upn, 'inbox').filter((m: any) => m.subject === `answer true to ${subject}`)).toHaveLength(1);
     // Both parts ran on workers: the send before the wait and the rest after the answer.
-    expect(workers.flatMap((w) => w.started()).filter((e) => e === executionId).length).toBeGreaterThanOrEqual(2);
+    expect(startedOnWorkers().filter((e) => e === executionId).length).toBeGreaterThanOrEqual(2);
   });
 
   it('a worker killed while sending: its execution fails, nothing is sent twice; a re-run with Idempotency Keys sends only the rest', async () => {
